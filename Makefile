@@ -1,0 +1,60 @@
+# The two commands a new user needs (see README.md):
+#   make site   build site/ from the repo's own sample content
+#   make test   run every test, browser tests included
+PY      ?= python3
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+TSTAMP  := $(VENV)/.installed-test
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: site test serve check bench clean deps test-deps browser
+
+site: deps node_modules/.package-lock.json
+	$(VPY) -m generator.sample
+	$(VPY) -m generator build
+
+serve: deps node_modules/.package-lock.json
+	$(VPY) -m generator.sample
+	$(VPY) -m generator serve
+
+check: deps
+	$(VPY) -m generator check
+
+test: test-deps node_modules/.package-lock.json browser
+	$(VPY) -m generator.sample
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+deps: $(STAMP)
+test-deps: $(TSTAMP)
+
+$(VPY):
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml $(STAMP)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# Browser tests drive Debian's Chromium (a Playwright browser download is not possible here).
+browser:
+	@if [ -x "$(CHROMIUM)" ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else \
+	  echo "Browser tests need Chromium and Japanese fonts. Install them with:"; \
+	  echo "  sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; \
+	fi
+
+bench: test-deps node_modules/.package-lock.json
+	$(VPY) bench/run_all.py
+
+clean:
+	rm -rf site .cache

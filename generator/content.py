@@ -1,0 +1,246 @@
+"""Load & validate: every record, lesson and schedule file becomes a typed model, or a Problem.
+
+All problems are collected (a librarian fixes ten typos in one pass, not ten runs); the
+caller decides whether to stop. Cross-file rules (duplicate ids, missing scans, unknown
+venues) live here because a single model cannot see them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentErrors, Problem, Text
+from .models.archive import Item, ScanRef
+from .models.common import problems_from_validation
+from .models.lessons import Lesson, LessonMeta
+from .models.schedule import Course, Venue
+from .yamlfile import LineMap, load_yaml, parse_yaml, read_utf8, split_front_matter
+
+# Files in archive/ that are not item records (name authorities, kept by librarians).
+AUTHORITY_FILES = {"creators.yml", "series.yml"}
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Content:
+    root: Path
+    items: list[Item] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    venues: list[Venue] = field(default_factory=list)
+    courses: list[Course] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # warnings that did not stop the build
+    # Where each model came from (for messages from later stages): id -> repo-relative path.
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def scan_path(self, item: Item, scan: ScanRef) -> Path:
+        return self.root / "images" / item.id / scan.file
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+def _validate(model: type[M], data: Any, rel: str, lines: LineMap, problems: list[Problem],
+              prefix: tuple = ()) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, rel, lines, model, prefix))
+        return None
+
+
+def _guard(problems: list[Problem], fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except ContentErrors as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _not_a_mapping(rel: str) -> Problem:
+    return Problem(rel, Text("ファイルの中身が「項目: 値」の形になっていません。",
+                             "the file does not hold fields (name: value)."),
+                   Text("見本（archive/ の他のファイル）を写して書き直してください。",
+                        "start from a copy of a working file and edit it."), line=1)
+
+
+def load_items(root: Path, problems: list[Problem]) -> list[Item]:
+    items: list[Item] = []
+    seen: dict[str, str] = {}
+    folder = root / "archive"
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        if path.name in AUTHORITY_FILES:
+            continue
+        rel = path.relative_to(root).as_posix()
+        loaded = _guard(problems, lambda: load_yaml(path, rel))
+        if loaded is None:
+            continue
+        data, lines = loaded
+        if not isinstance(data, dict):
+            problems.append(_not_a_mapping(rel))
+            continue
+        item = _validate(Item, data, rel, lines, problems)
+        if item is None:
+            continue
+        if item.id in seen:
+            problems.append(Problem(
+                rel, Text(f"ID「{item.id}」は {seen[item.id]} でも使われています。",
+                          f"the id '{item.id}' is already used by {seen[item.id]}."),
+                Text("ID はファイル名と同じにし、資料ごとに違うものにしてください。",
+                     "give each item its own id, the same as its file name."),
+                field="id", line=lines.get(("id",))))
+            continue
+        if item.id != path.stem:
+            problems.append(Problem(
+                rel, Text(f"ID「{item.id}」がファイル名「{path.stem}」と違います。",
+                          f"the id '{item.id}' does not match the file name '{path.stem}'."),
+                Text(f"ファイル名を {item.id}.yml にするか、id を {path.stem} にしてください。",
+                     f"rename the file to {item.id}.yml or set id: {path.stem}."),
+                field="id", line=lines.get(("id",))))
+            continue
+        seen[item.id] = rel
+        if _check_scans(root, item, rel, lines, problems):
+            items.append(item)
+    return items
+
+
+def _check_scans(root: Path, item: Item, rel: str, lines: LineMap, problems: list[Problem]) -> bool:
+    folder = root / "images" / item.id
+    ok = True
+    for i, scan in enumerate(item.images):
+        path = folder / scan.file
+        line = lines.get(("images", i, "file")) or lines.get(("images", i))
+        where = f"images/{item.id}/{scan.file}"
+        if not path.is_file():
+            present = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+            hint_ja = (f"そのフォルダにあるのは: {', '.join(present)}" if present
+                       else f"images/{item.id}/ フォルダを作り、画像を入れてください")
+            hint_en = (f"the folder holds: {', '.join(present)}" if present
+                       else f"create images/{item.id}/ and put the scan in it")
+            problems.append(Problem(
+                rel, Text(f"画像ファイル {where} が見つかりません。", f"the scan {where} does not exist."),
+                Text(f"ファイル名を確かめてください（{hint_ja}）。", f"check the file name ({hint_en})."),
+                field=f"images[{i}].file", line=line))
+            ok = False
+            continue
+        # A symlink may point anywhere on the librarian's disk: publish only what is inside images/.
+        real = path.resolve()
+        if not real.is_relative_to((root / "images").resolve()):
+            problems.append(Problem(
+                rel, Text(f"{where} は images/ の外を指すリンクです。", f"{where} is a link to a file outside images/."),
+                Text("リンクではなく、画像そのものを images/ に置いてください。",
+                     "put the scan itself into images/, not a link to it."),
+                field=f"images[{i}].file", line=line))
+            ok = False
+    return ok
+
+
+def load_lessons(root: Path, problems: list[Problem]) -> list[Lesson]:
+    lessons: list[Lesson] = []
+    folder = root / "lessons"
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if path.name.upper() == "README.MD":
+            continue
+        rel = path.relative_to(root).as_posix()
+
+        def parse(path: Path = path, rel: str = rel) -> Lesson | None:
+            text = read_utf8(path, rel)
+            front, body, body_line = split_front_matter(text, rel)
+            data, lines = parse_yaml(front, rel, line_offset=1)
+            if not isinstance(data, dict):
+                raise ContentErrors([_not_a_mapping(rel)])
+            meta = _validate(LessonMeta, data, rel, lines, problems)
+            if meta is None:
+                return None
+            return _validate(Lesson, {"slug": path.stem, "meta": meta, "body": body,
+                                      "body_line": body_line, "source": rel}, rel, {(): 1}, problems)
+
+        lesson = _guard(problems, parse)
+        if lesson is not None:
+            lessons.append(lesson)
+    return lessons
+
+
+def load_schedule(root: Path, problems: list[Problem], lesson_slugs: set[str]) -> tuple[list[Venue], list[Course]]:
+    folder = root / "lessons" / "schedule"
+    venues: list[Venue] = []
+    courses: list[Course] = []
+    venues_path = folder / "venues.yml"
+    if venues_path.exists():
+        rel = venues_path.relative_to(root).as_posix()
+        loaded = _guard(problems, lambda: load_yaml(venues_path, rel))
+        if loaded is not None:
+            data, lines = loaded
+            if not isinstance(data, list):
+                problems.append(Problem(rel, Text("会場の一覧（「- id: …」の箇条書き）になっていません。",
+                                                  "the file is not a list of venues ('- id: …')."), line=1))
+            else:
+                for i, entry in enumerate(data):
+                    venue = _validate(Venue, entry, rel, lines, problems, prefix=(i,))
+                    if venue is not None:
+                        venues.append(venue)
+    venue_ids = {v.id for v in venues}
+    seen_sessions: dict[str, str] = {}
+    for path in sorted((folder / "courses").glob("*.yml")) if (folder / "courses").is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        loaded = _guard(problems, lambda: load_yaml(path, rel))
+        if loaded is None:
+            continue
+        data, lines = loaded
+        if not isinstance(data, dict):
+            problems.append(_not_a_mapping(rel))
+            continue
+        course = _validate(Course, data, rel, lines, problems)
+        if course is None:
+            continue
+        bad = False
+        for j, slug in enumerate(course.lessons):
+            if slug not in lesson_slugs:
+                bad = True
+                problems.append(Problem(
+                    rel, Text(f"レッスン「{slug}」は lessons/ にありません。", f"there is no lesson '{slug}' in lessons/."),
+                    Text(f"lessons/{slug}.md を作るか、名前を確かめてください（ある: {', '.join(sorted(lesson_slugs))}）。",
+                         f"create lessons/{slug}.md or check the name (existing: {', '.join(sorted(lesson_slugs))})."),
+                    field=f"lessons[{j}]", line=lines.get(("lessons", j))))
+        for j, session in enumerate(course.sessions):
+            if session.venue not in venue_ids:
+                bad = True
+                problems.append(Problem(
+                    rel, Text(f"会場「{session.venue}」は venues.yml にありません。",
+                              f"there is no venue '{session.venue}' in venues.yml."),
+                    Text(f"lessons/schedule/venues.yml に加えるか、次から選んでください: {', '.join(sorted(venue_ids))}",
+                         f"add it to lessons/schedule/venues.yml or use one of: {', '.join(sorted(venue_ids))}"),
+                    field=f"sessions[{j}].venue", line=lines.get(("sessions", j, "venue"))))
+            if session.id in seen_sessions:
+                bad = True
+                problems.append(Problem(
+                    rel, Text(f"回の ID「{session.id}」は {seen_sessions[session.id]} でも使われています。",
+                              f"the session id '{session.id}' is already used in {seen_sessions[session.id]}."),
+                    Text("回ごとに違う ID にしてください。", "give every session its own id."),
+                    field=f"sessions[{j}].id", line=lines.get(("sessions", j, "id"))))
+            seen_sessions[session.id] = rel
+        if course.id != path.stem:
+            bad = True
+            problems.append(Problem(
+                rel, Text(f"ID「{course.id}」がファイル名「{path.stem}」と違います。",
+                          f"the id '{course.id}' does not match the file name '{path.stem}'."),
+                Text(f"ファイル名を {course.id}.yml にするか、id を {path.stem} にしてください。",
+                     f"rename the file to {course.id}.yml or set id: {path.stem}."),
+                field="id", line=lines.get(("id",))))
+        if not bad:
+            courses.append(course)
+    return venues, courses
+
+
+def load_content(root: Path) -> Content:
+    """Load everything; raise ContentErrors listing every error (warnings stay on Content)."""
+    problems: list[Problem] = []
+    items = load_items(root, problems)
+    lessons = load_lessons(root, problems)
+    venues, courses = load_schedule(root, problems, {lesson.slug for lesson in lessons})
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ContentErrors(problems)
+    return Content(root=root, items=items, lessons=lessons, venues=venues, courses=courses, problems=problems)

@@ -1,0 +1,56 @@
+"""What every build stage is handed: settings, where to write, and what earlier stages made."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+
+LANGS = ("ja", "en")
+
+
+@dataclass
+class NavEntry:
+    order: int
+    ja: str
+    en: str
+    path: str  # docs path, e.g. "items/index.md"
+
+
+@dataclass
+class BuildContext:
+    root: Path  # the repository (content lives here)
+    config: SiteConfig
+    site_url: str  # absolute, ends with "/": the URL the site is published at
+    work: Path  # scratch folder of this build, removed afterwards
+    cache: Path  # content-keyed cache kept between builds (.cache/)
+    today: dt.date
+    progress: bool = True
+    nav: list[NavEntry] = field(default_factory=list)
+    # Results of the derive stage that render steps use (e.g. "iiif" -> per-item info).
+    derived: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def docs(self) -> Path:
+        """The generated docs tree: docs/ja/… and docs/en/… (Markdown + front matter + assets)."""
+        return self.work / "docs"
+
+    @property
+    def static(self) -> Path:
+        """Files published as they are, beside the rendered pages (iiif/, calendar/, data/)."""
+        return self.work / "static"
+
+    @property
+    def site(self) -> Path:
+        """The finished site, assembled here before it is swapped into place."""
+        return self.work / "site"
+
+    def url(self, path: str = "", lang: str = "ja") -> str:
+        """Absolute URL of a site path (lang 'en' puts it under /en/)."""
+        prefix = "en/" if lang == "en" else ""
+        return self.site_url + prefix + path.lstrip("/")
+
+    def add_nav(self, order: int, ja: str, en: str, path: str) -> None:
+        self.nav.append(NavEntry(order, ja, en, path))

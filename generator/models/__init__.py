@@ -1,0 +1,1 @@
+"""Typed content models: the one place where content rules live."""

@@ -1,0 +1,160 @@
+"""An archive item: one record in archive/<id>.yml, its scans in images/<id>/."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from ..errors import FieldError, Text
+from .common import URL, CleanStr, LangStr, Model, RightsURI, Slug
+
+ItemType = Literal["ukiyo-e", "map", "book", "document", "photo"]
+ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
+TYPE_LABELS = {
+    "ukiyo-e": ("浮世絵", "Ukiyo-e print"),
+    "map": ("地図", "Map"),
+    "book": ("和本・書籍", "Book"),
+    "document": ("文書", "Document"),
+    "photo": ("写真", "Photograph"),
+}
+CreatorRole = Literal["artist", "author", "publisher", "carver", "printer", "cartographer", "photographer", "editor"]
+ROLE_LABELS = {
+    "artist": ("絵師", "artist"), "author": ("作者", "author"), "publisher": ("版元", "publisher"),
+    "carver": ("彫師", "carver"), "printer": ("摺師", "printer"), "cartographer": ("作図", "cartographer"),
+    "photographer": ("撮影", "photographer"), "editor": ("編者", "editor"),
+}
+SCAN_SUFFIXES = (".jpg", ".jpeg", ".tif", ".tiff", ".png")
+_SCAN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def _check_scan_name(value: str) -> str:
+    if not _SCAN_NAME.match(value) or ".." in value:
+        raise FieldError(
+            Text(f"「{value}」は画像ファイル名として使えません（フォルダ名や「..」、日本語・空白は不可）。",
+                 f"'{value}' is not a usable scan file name (no folders, '..', spaces or non-ASCII)."),
+            Text("images/<ID>/ フォルダの中のファイル名だけを書いてください（例: front.jpg）。",
+                 "write only the name of a file inside images/<id>/ (e.g. front.jpg)."),
+        )
+    if not value.lower().endswith(SCAN_SUFFIXES):
+        raise FieldError(
+            Text(f"「{value}」は対応していない種類のファイルです。", f"'{value}' is not a supported kind of scan."),
+            Text("JPEG（.jpg）、TIFF（.tif）、PNG（.png）のどれかにしてください。",
+                 "use a JPEG (.jpg), TIFF (.tif) or PNG (.png) file."),
+        )
+    return value
+
+
+ScanName = Annotated[str, AfterValidator(_check_scan_name)]
+
+
+class Title(Model):
+    ja: CleanStr = Field(min_length=1)
+    en: CleanStr | None = None
+    reading: CleanStr | None = None  # hiragana, as a librarian would write it
+
+
+class CreatorRef(Model):
+    """A creator of the item: an id in archive/creators.yml, or a name written out."""
+
+    id: Slug | None = None
+    name: LangStr | None = None
+    role: CreatorRole = "artist"
+
+    @model_validator(mode="after")
+    def _id_or_name(self) -> "CreatorRef":
+        if self.id is None and self.name is None:
+            raise FieldError(
+                Text("作者の id も name もありません。", "a creator needs an id or a name."),
+                Text("id: hokusai のように作者 ID を書くか、name: を書いてください。",
+                     "write id: (from archive/creators.yml) or name:."),
+            )
+        return self
+
+
+class DateSpan(Model):
+    """The date as written on or about the item, and as a range of years for sorting."""
+
+    text: CleanStr = Field(min_length=1)
+    start: int | None = Field(default=None, ge=-3000, le=2200)
+    end: int | None = Field(default=None, ge=-3000, le=2200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DateSpan":
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise FieldError(
+                Text(f"終わりの年（{self.end}）が始まりの年（{self.start}）より前です。",
+                     f"the end year ({self.end}) is before the start year ({self.start})."),
+                Text("start と end を入れ替えてください。", "swap start and end."),
+            )
+        return self
+
+
+class Place(Model):
+    name: LangStr
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _both(self) -> "Place":
+        if (self.lat is None) != (self.lon is None):
+            raise FieldError(
+                Text("緯度（lat）と経度（lon）は両方書くか、両方とも書かないでください。",
+                     "give both lat and lon, or neither."),
+                Text("地図で場所を右クリックすると両方の値が得られます。",
+                     "a map's 'what's here' gives both values."),
+            )
+        return self
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.lat is not None
+
+
+class Dimensions(Model):
+    height_cm: float = Field(gt=0)
+    width_cm: float = Field(gt=0)
+    note: CleanStr | None = None
+
+
+class Source(Model):
+    """Where the item or its scan comes from: the attribution IIIF viewers show."""
+
+    institution: LangStr
+    url: URL | None = None
+    credit: LangStr | None = None
+
+
+class ScanRef(Model):
+    file: ScanName
+    label: LangStr | None = None
+    page: int | None = Field(default=None, ge=0)  # TIFF page to use (multi-page scans); first by default
+
+
+class Item(Model):
+    id: Slug
+    type: ItemType
+    title: Title
+    series: Slug | None = None
+    creators: list[CreatorRef] = []
+    date: DateSpan | None = None
+    place: Place | None = None
+    dimensions: Dimensions | None = None
+    medium: LangStr | None = None
+    subjects: list[CleanStr] = []
+    description: LangStr | None = None
+    rights: RightsURI
+    source: Source | None = None
+    images: list[ScanRef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_images(self) -> "Item":
+        seen: set[str] = set()
+        for scan in self.images:
+            if scan.file in seen:
+                raise FieldError(
+                    Text(f"画像「{scan.file}」が2回書かれています。", f"the scan '{scan.file}' is listed twice."),
+                    Text("重複している行を消してください。", "remove the repeated entry."),
+                )
+            seen.add(scan.file)
+        return self

@@ -1,0 +1,123 @@
+"""Courses, their sessions, and venues: lessons/schedule/. All times are Asia/Tokyo."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ..errors import FieldError, Text
+from .common import CleanStr, LangStr, Model, Slug
+from .lessons import Level, Phone
+
+Status = Literal["受付中", "残りわずか", "満員", "中止"]
+STATUS_EN = {"受付中": "Open", "残りわずか": "Few places left", "満員": "Full", "中止": "Cancelled"}
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
+
+
+class Venue(Model):
+    id: Slug
+    name: LangStr
+    address: LangStr
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    station: LangStr | None = None  # nearest station and walk
+    access: LangStr | None = None  # free text: entrance, parking, …
+    lift: bool = False
+    step_free: bool = False
+    hearing_loop: bool = False
+    rooms: list[CleanStr] = []
+    phone: CleanStr | None = None
+
+
+class Contact(Model):
+    name: LangStr
+    phone: CleanStr | None = None
+    email: CleanStr | None = None
+
+
+class Weekly(Model):
+    """A weekly rule: every <weekday> from a first date until a last date, or count times."""
+
+    weekday: Weekday
+    start_date: dt.date
+    until: dt.date | None = None
+    count: int | None = Field(default=None, gt=0, le=200)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "Weekly":
+        if (self.until is None) == (self.count is None):
+            raise FieldError(
+                Text("毎週の回は until（最終日）か count（回数）のどちらか一つで終わりを決めてください。",
+                     "a weekly rule needs exactly one of until (last date) or count (number of times)."),
+                Text("例: until: 2026-06-30 または count: 8", "e.g. until: 2026-06-30 or count: 8"),
+            )
+        if WEEKDAYS[self.start_date.weekday()] != self.weekday:
+            raise FieldError(
+                Text(f"start_date（{self.start_date}）は {self.weekday} ではありません。",
+                     f"start_date ({self.start_date}) is not a {self.weekday}."),
+                Text("最初の回の日付を曜日に合わせてください。", "make start_date the first class day."),
+            )
+        if self.until is not None and self.until < self.start_date:
+            raise FieldError(Text("until が start_date より前です。", "until is before start_date."),
+                             Text("日付を直してください。", "correct the dates."))
+        return self
+
+
+class Exception_(Model):
+    """A change to one occurrence of a weekly session."""
+
+    date: dt.date
+    cancelled: bool = False
+    moved_to: dt.date | None = None
+    start: dt.time | None = None
+    end: dt.time | None = None
+    room: CleanStr | None = None
+    note: LangStr | None = None
+
+
+class Session(Model):
+    id: Slug
+    venue: Slug
+    room: CleanStr | None = None
+    date: dt.date | None = None  # a one-off session
+    weekly: Weekly | None = None  # or a weekly rule
+    start: dt.time
+    end: dt.time
+    status: Status = "受付中"
+    note: LangStr | None = None
+    exceptions: list[Exception_] = []
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Session":
+        if (self.date is None) == (self.weekly is None):
+            raise FieldError(
+                Text("date（1回だけ）か weekly（毎週）のどちらか一つを書いてください。",
+                     "give exactly one of date (a one-off session) or weekly (a weekly rule)."),
+                Text("例: date: 2026-05-10", "e.g. date: 2026-05-10"),
+            )
+        if self.end <= self.start:
+            raise FieldError(
+                Text(f"終わり（{self.end:%H:%M}）が始まり（{self.start:%H:%M}）より前です。",
+                     f"the end ({self.end:%H:%M}) is not after the start ({self.start:%H:%M})."),
+                Text("start と end の時刻を確かめてください。", "check the start and end times."),
+            )
+        return self
+
+
+class Course(Model):
+    id: Slug
+    title: LangStr
+    reading: CleanStr | None = None
+    kind: Literal["class", "consultation"] = "class"
+    lessons: list[Slug] = []
+    level: Level | None = None
+    phone: Phone = "both"
+    instructor: LangStr | None = None
+    capacity: int = Field(ge=0)
+    fee: int = Field(default=0, ge=0)  # yen
+    apply: LangStr | None = None  # how to apply
+    contact: Contact | None = None
+    description: LangStr | None = None
+    sessions: list[Session] = []
