@@ -59,10 +59,16 @@ def mkdocs_config(ctx: BuildContext, lang: str, out: Path) -> dict[str, Any]:
         theme=theme,
         extra=extra,
         markdown_extensions=extensions,
-        extra_css=["assets/site/css/site.css"] + list(raw.get("extra_css") or []),
-        extra_javascript=["assets/site/js/site.js"] + list(raw.get("extra_javascript") or []),
+        # Every site-wide stylesheet and script in render/assets/{css,js}/, in name order.
+        extra_css=_assets("css") + list(raw.get("extra_css") or []),
+        extra_javascript=_assets("js") + list(raw.get("extra_javascript") or []),
     )
     return raw
+
+
+def _assets(kind: str) -> list[str]:
+    folder = Path(__file__).parent / "assets" / kind
+    return [f"assets/site/{kind}/{p.name}" for p in sorted(folder.glob(f"*.{kind}"))]
 
 
 def _build_one(config_path: str) -> str:
