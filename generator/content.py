@@ -31,6 +31,9 @@ class Content:
     lessons: list[Lesson] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
     courses: list[Course] = field(default_factory=list)
+    # Name authorities from archive/creators.yml and archive/series.yml, by id.
+    creators: dict[str, Any] = field(default_factory=dict)
+    series: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # warnings that did not stop the build
     # Where each model came from (for messages from later stages): id -> repo-relative path.
     sources: dict[str, str] = field(default_factory=dict)
