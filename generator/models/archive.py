@@ -145,7 +145,8 @@ class Item(Model):
     description: LangStr | None = None
     rights: RightsURI
     source: Source | None = None
-    images: list[ScanRef] = Field(min_length=1)
+    # Empty while an item is catalogued but not yet scanned: its page shows the record only.
+    images: list[ScanRef] = []
 
     @model_validator(mode="after")
     def _unique_images(self) -> "Item":
