@@ -27,6 +27,7 @@ class Venue(Model):
     lift: bool = False
     step_free: bool = False
     hearing_loop: bool = False
+    parking: LangStr | None = None
     rooms: list[CleanStr] = []
     phone: CleanStr | None = None
 
@@ -44,6 +45,9 @@ class Weekly(Model):
     start_date: dt.date
     until: dt.date | None = None
     count: int | None = Field(default=None, gt=0, le=200)
+    # Weeks with no class that need no notice (holidays): left out of the calendar (EXDATE).
+    # A class called off after it was announced is an exception with cancelled: true instead.
+    skip: list[dt.date] = []
 
     @model_validator(mode="after")
     def _bounded(self) -> "Weekly":
@@ -76,6 +80,22 @@ class Exception_(Model):
     room: CleanStr | None = None
     note: LangStr | None = None
 
+    @model_validator(mode="after")
+    def _one_change(self) -> "Exception_":
+        if self.cancelled and (self.moved_to or self.start or self.end or self.room):
+            raise FieldError(
+                Text("中止の日（cancelled: true）に、日付・時刻・部屋の変更は書けません。",
+                     "a cancelled date (cancelled: true) cannot also be moved or changed."),
+                Text("中止なら cancelled: true だけ、変更なら cancelled を消してください。",
+                     "keep only cancelled: true, or remove it and keep the change."))
+        if not (self.cancelled or self.moved_to or self.start or self.end or self.room or self.note):
+            raise FieldError(
+                Text(f"{self.date} の例外に、何が変わるのかが書かれていません。",
+                     f"the exception for {self.date} does not say what changes."),
+                Text("cancelled: true、moved_to、start/end、room、note のどれかを書いてください。",
+                     "add cancelled: true, moved_to, start/end, room or note."))
+        return self
+
 
 class Session(Model):
     id: Slug
@@ -86,6 +106,7 @@ class Session(Model):
     start: dt.time
     end: dt.time
     status: Status = "受付中"
+    capacity: int | None = Field(default=None, ge=0)  # when it differs from the course's
     note: LangStr | None = None
     exceptions: list[Exception_] = []
 

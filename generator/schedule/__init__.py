@@ -1,0 +1,1 @@
+"""Class schedules: occurrences, validation, and what the build derives from them (feeds, open data)."""
