@@ -53,10 +53,10 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
     out = (out or root / "site").absolute()
     config = load_config(root)
     content = load_content(root)  # raises ContentErrors: nothing below runs, site/ untouched
-    out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.name}.build-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
         ctx = BuildContext(root=root, config=config, site_url=config.url(site_url), work=work,
                            cache=root / ".cache", today=today or dt.date.today(), progress=progress)
