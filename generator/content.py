@@ -13,6 +13,7 @@ from typing import Any, Callable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentErrors, Problem, Text
+from .librarian.authorities import load_authorities
 from .models.archive import Item, ScanRef
 from .models.common import problems_from_validation
 from .models.lessons import Lesson, LessonMeta
@@ -241,9 +242,11 @@ def load_content(root: Path) -> Content:
     """Load everything; raise ContentErrors listing every error (warnings stay on Content)."""
     problems: list[Problem] = []
     items = load_items(root, problems)
+    creators, series = load_authorities(root, items, problems)  # creators.yml, series.yml; references
     lessons = load_lessons(root, problems)
     venues, courses = load_schedule(root, problems, {lesson.slug for lesson in lessons})
     errors = [p for p in problems if p.is_error]
     if errors:
         raise ContentErrors(problems)
-    return Content(root=root, items=items, lessons=lessons, venues=venues, courses=courses, problems=problems)
+    return Content(root=root, items=items, lessons=lessons, venues=venues, courses=courses, problems=problems,
+                   creators=creators, series=series)

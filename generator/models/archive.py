@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
 from ..errors import FieldError, Text
+from ..librarian.eras import parse as parse_date
 from .common import URL, CleanStr, LangStr, Model, RightsURI, Slug
 
 ItemType = Literal["ukiyo-e", "map", "book", "document", "photo"]
@@ -78,6 +79,22 @@ class DateSpan(Model):
     text: CleanStr = Field(min_length=1)
     start: int | None = Field(default=None, ge=-3000, le=2200)
     end: int | None = Field(default=None, ge=-3000, le=2200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _years_from_text(cls, data: Any) -> Any:
+        # 安政4年 needs no start/end: they are read from the text. Years written out win; a
+        # text that cannot be read keeps start/end empty (content loading warns about it).
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            if data.get("start") is None and data.get("end") is None:
+                parsed = parse_date(data["text"])
+                if parsed is not None:
+                    data = {**data, "start": parsed.start, "end": parsed.end}
+            elif data.get("end") is None:
+                data = {**data, "end": data["start"]}
+            elif data.get("start") is None:
+                data = {**data, "start": data["end"]}
+        return data
 
     @model_validator(mode="after")
     def _ordered(self) -> "DateSpan":

@@ -1,0 +1,2 @@
+"""The librarian's workflow: adding scans, importing catalogues, name authorities, era dates,
+the quality report and the open-data exports."""
