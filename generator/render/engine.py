@@ -5,11 +5,14 @@ Each language is rendered as its own MkDocs site (Japanese at the root, English 
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import io
 import logging
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +74,9 @@ def _assets(kind: str) -> list[str]:
     return [f"assets/site/{kind}/{p.name}" for p in sorted(folder.glob(f"*.{kind}"))]
 
 
-def _build_one(config_path: str) -> str:
+def _build_one(job: tuple[str, bool]) -> str:
     """Run in a worker process: build one language; return MkDocs' warnings."""
+    config_path, dirty = job
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -83,26 +87,95 @@ def _build_one(config_path: str) -> str:
     log.addHandler(handler)
     log.setLevel(logging.WARNING)
     config = load_config(config_file=config_path)
-    build(config)
-    return stream.getvalue()
+    build(config, dirty=dirty)
+    # A dirty build is safe here (see render_html); MkDocs' general caution about it is noise.
+    return "\n".join(line for line in stream.getvalue().splitlines() if "'dirty' build" not in line
+                     and "--dirty" not in line)
+
+
+def _engine_key(config_text: str) -> str:
+    """What every page's HTML depends on besides its own Markdown: settings, theme, overrides."""
+    h = hashlib.sha256(config_text.encode("utf-8"))
+    h.update(f"mkdocs {version('mkdocs')} material {version('mkdocs-material')}".encode())
+    for path in sorted(OVERRIDES.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(OVERRIDES).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _html_for(doc: str) -> str:
+    """The output MkDocs writes for a docs path (use_directory_urls)."""
+    if not doc.endswith(".md"):
+        return doc
+    stem = doc[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def _sync(src: Path, dst: Path, html: Path) -> None:
+    """Make dst hold exactly src's files, touching only those that changed (their mtime then
+    tells MkDocs' dirty build what to render again); drop the output of removed pages."""
+    wanted = {p.relative_to(src).as_posix() for p in src.rglob("*") if p.is_file()}
+    if dst.exists():
+        for path in [p for p in dst.rglob("*") if p.is_file()]:
+            rel = path.relative_to(dst).as_posix()
+            if rel not in wanted:
+                path.unlink()
+                out = html / _html_for(rel)
+                if out.is_file():
+                    out.unlink()
+    for rel in wanted:
+        source, target = src / rel, dst / rel
+        data = source.read_bytes()
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def render_html(ctx: BuildContext) -> list[str]:
-    """Build both languages and assemble them in ctx.site; return MkDocs' warnings."""
-    configs = []
-    for lang in LANGS:
-        out = ctx.work / f"html-{lang}"
-        path = ctx.work / f"mkdocs-{lang}.yml"
-        path.write_text(yaml.safe_dump(mkdocs_config(ctx, lang, out), allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
-        configs.append(str(path))
+    """Build both languages and assemble them in ctx.site; return MkDocs' warnings.
+
+    Rendering is incremental: the docs tree and the HTML of the last build are kept in
+    .cache/render/<lang>/, and only pages whose Markdown changed are rendered again, as long
+    as the settings, theme and overrides are the same (else everything is rendered). The
+    finished HTML is copied, never linked, into the new site: the cache is written in place
+    by the next build, the published site must not change under readers.
+    """
+    state = ctx.cache / "render"
+    state.mkdir(parents=True, exist_ok=True)
+    lock = open(state / ".lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # builds of the same repo take turns with the render cache
+    jobs = []
     try:
-        with ProcessPoolExecutor(max_workers=min(len(configs), os.cpu_count() or 1)) as pool:
-            warnings = list(pool.map(_build_one, configs))
+        for lang in LANGS:
+            base = state / lang
+            html = base / "html"
+            text = yaml.safe_dump(mkdocs_config(ctx, lang, html), allow_unicode=True, sort_keys=False)
+            text = text.replace(str(ctx.docs / lang), str(base / "docs"))
+            key = _engine_key(text)
+            dirty = (base / "key").is_file() and (base / "key").read_text() == key and html.is_dir()
+            if not dirty:
+                shutil.rmtree(base, ignore_errors=True)
+            (base / "key").unlink(missing_ok=True)  # valid again only when this build succeeds
+            _sync(ctx.docs / lang, base / "docs", html)
+            path = base / "mkdocs.yml"
+            path.write_text(text, encoding="utf-8")
+            jobs.append((str(path), dirty, base, key))
+        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+            warnings = list(pool.map(_build_one, [(path, dirty) for path, dirty, _, _ in jobs]))
+        for _, _, base, key in jobs:
+            (base / "key").write_text(key)
+        shutil.copytree(state / "ja" / "html", ctx.site)
+        shutil.copytree(state / "en" / "html", ctx.site / "en")
+    except OSError:
+        raise  # the disk, not the pages: the pipeline says so
     except Exception as exc:  # MkDocs raises many kinds; the user needs the sentence, not the stack
         raise BuildError(Text(f"ページの作成（MkDocs）に失敗しました: {exc}", f"rendering the pages (MkDocs) failed: {exc}"),
                          Text("上のメッセージの原因を直してから、もう一度 build してください。",
                               "fix the cause named above, then build again.")) from exc
-    shutil.move(str(ctx.work / "html-ja"), str(ctx.site))
-    shutil.move(str(ctx.work / "html-en"), str(ctx.site / "en"))
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
     return [w for w in warnings if w.strip()]
