@@ -19,6 +19,7 @@ from .models.common import problems_from_validation
 from .models.lessons import Lesson, LessonMeta
 from .models.schedule import Course, Venue
 from .yamlfile import LineMap, load_yaml, parse_yaml, read_utf8, split_front_matter
+from .schedule.validate import check_schedule
 
 # Files in archive/ that are not item records (name authorities, kept by librarians).
 AUTHORITY_FILES = {"creators.yml", "series.yml"}
@@ -247,6 +248,7 @@ def load_content(root: Path) -> Content:
     venues, courses = load_schedule(root, problems, {lesson.slug for lesson in lessons})
     errors = [p for p in problems if p.is_error]
     if errors:
+    problems.extend(check_schedule(root, venues, courses))  # dates, rooms, clashes: schedule/validate.py
         raise ContentErrors(problems)
     return Content(root=root, items=items, lessons=lessons, venues=venues, courses=courses, problems=problems,
                    creators=creators, series=series)
