@@ -246,9 +246,9 @@ def load_content(root: Path) -> Content:
     creators, series = load_authorities(root, items, problems)  # creators.yml, series.yml; references
     lessons = load_lessons(root, problems)
     venues, courses = load_schedule(root, problems, {lesson.slug for lesson in lessons})
+    problems.extend(check_schedule(root, venues, courses))  # dates, rooms, clashes: schedule/validate.py
     errors = [p for p in problems if p.is_error]
     if errors:
-    problems.extend(check_schedule(root, venues, courses))  # dates, rooms, clashes: schedule/validate.py
         raise ContentErrors(problems)
     return Content(root=root, items=items, lessons=lessons, venues=venues, courses=courses, problems=problems,
                    creators=creators, series=series)
