@@ -1,0 +1,182 @@
+"""The IIIF derive step: check every scan, tile what the cache lacks (in parallel), publish.
+
+Output, under ctx.static/iiif/: <item>/<image>/ (tiles hard-linked from the cache plus a
+fresh info.json), <item>/manifest.json, collection.json and the per-type and per-series
+collections. ctx.derived["iiif"] maps each item id to its ItemImages for the item pages.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content import Content
+from ..context import BuildContext
+from ..errors import ContentErrors, Problem
+from ..models.archive import Item, ScanRef
+from . import collections, manifests
+from .info import write_info
+from .scans import ScanError, ScanSource, check
+from .tiles import TileSet, TileSettings, cache_entry, tile_in_worker
+
+SETTINGS = TileSettings()
+
+
+@dataclass
+class ImageService:
+    """One published scan: its IIIF service and the static copies the pages link to."""
+
+    scan: ScanRef
+    image_id: str  # folder name under iiif/<item>/
+    path: str  # site path of the service, e.g. "iiif/<item>/<image>"
+    service_id: str  # absolute URL (info.json id)
+    tiles: TileSet
+
+    @property
+    def width(self) -> int:
+        return self.tiles.width
+
+    @property
+    def height(self) -> int:
+        return self.tiles.height
+
+    def size_path(self, long_side: int) -> str:
+        """Site path of the listed size closest to long_side (or full/max if none is as big)."""
+        for w, h in self.tiles.sizes:
+            if max(w, h) >= long_side:
+                return f"{self.path}/full/{w},{h}/0/default.jpg"
+        return f"{self.path}/full/max/0/default.jpg"
+
+    def size_of(self, long_side: int) -> tuple[int, int]:
+        for w, h in self.tiles.sizes:
+            if max(w, h) >= long_side:
+                return w, h
+        return (self.tiles.max_width or self.width, self.tiles.max_height or self.height)
+
+    @property
+    def full_path(self) -> str:
+        return f"{self.path}/full/max/0/default.jpg"
+
+
+@dataclass
+class ItemImages:
+    item: Item
+    images: list[ImageService] = field(default_factory=list)
+    manifest_path: str = ""
+    manifest_id: str = ""
+
+
+def image_ids(item: Item) -> list[str]:
+    """Folder name per scan: the file name without extension, unless two scans share it."""
+    stems = [Path(s.file).stem for s in item.images]
+    return [stem if stems.count(stem) == 1 else s.file.replace(".", "-") for stem, s in zip(stems, item.images)]
+
+
+def sources(content: Content, item: Item) -> list[ScanSource]:
+    record = content.sources.get(item.id, f"archive/{item.id}.yml")
+    return [ScanSource(path=content.scan_path(item, scan), record=record, field=f"images[{i}].file",
+                       page=scan.page or 0) for i, scan in enumerate(item.images)]
+
+
+def derive(content: Content, ctx: BuildContext) -> None:
+    problems: list[Problem] = []
+    jobs: list[tuple[Item, int, ScanSource, str]] = []
+    for item in content.items:
+        for i, src in enumerate(sources(content, item)):
+            try:
+                check(src)
+            except ScanError as exc:
+                problems.append(exc.problem)
+                continue
+            jobs.append((item, i, src, SETTINGS.key_for(src.path, src.page)))
+    if problems:
+        raise ContentErrors(problems)
+
+    results: dict[str, TileSet] = {}
+    todo = []
+    for _, _, src, key in jobs:
+        done = TileSet.load(cache_entry(ctx.cache, key))
+        if done:
+            results[key] = done
+        elif key not in {k for _, k in todo}:
+            todo.append((src, key))
+    problems = _tile_all(todo, ctx, results, len(jobs))
+    if problems:
+        raise ContentErrors(problems)
+
+    published: dict[str, ItemImages] = {}
+    for item in content.items:
+        published[item.id] = ItemImages(item=item)
+    for item, i, src, key in jobs:
+        image_id = image_ids(item)[i]
+        path = f"iiif/{item.id}/{image_id}"
+        service = ImageService(scan=item.images[i], image_id=image_id, path=path, service_id=ctx.url(path),
+                               tiles=results[key])
+        _link_tree(service.tiles.folder, ctx.static / path)
+        write_info(service.tiles, ctx.static / path, service.service_id)
+        published[item.id].images.append(service)
+    for entry in published.values():
+        if entry.images:
+            entry.manifest_path = f"iiif/{entry.item.id}/manifest.json"
+            entry.manifest_id = ctx.url(entry.manifest_path)
+            manifests.write_manifest(content, ctx, entry)
+    collections.write_collections(content, ctx, published)
+    ctx.derived["iiif"] = published
+
+
+def _tile_all(todo: list[tuple[ScanSource, str]], ctx: BuildContext, results: dict[str, TileSet],
+              total: int) -> list[Problem]:
+    problems: list[Problem] = []
+    if not todo:
+        _progress(ctx, f"IIIF: {total} scans, all tiles already made (cache)", end=True)
+        return problems
+    cores = os.cpu_count() or 1
+    workers = min(cores, len(todo))
+    # Each worker gets its share of the cores: one big scan uses them all, a batch one each.
+    per_worker = max(1, cores // workers)
+    # spawn, not fork: libvips' thread pool in this process must not be copied mid-flight.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    with pool:
+        futures = {pool.submit(tile_in_worker, src, SETTINGS, ctx.cache, key, per_worker): key for src, key in todo}
+        cached = total - len(todo)
+        for n, future in enumerate(as_completed(futures), 1):
+            result = future.result()
+            if isinstance(result, Problem):
+                problems.append(result)
+            else:
+                results[futures[future]] = result
+            _bar(ctx, n, len(todo), cached)
+    return problems
+
+
+def _bar(ctx: BuildContext, done: int, total: int, cached: int) -> None:
+    width = 24
+    filled = width * done // total
+    note = f" ({cached} cached)" if cached else ""
+    _progress(ctx, f"IIIF tiles [{'#' * filled}{'.' * (width - filled)}] {done}/{total} scans{note}",
+              end=done == total)
+
+
+def _progress(ctx: BuildContext, text: str, end: bool) -> None:
+    if not ctx.progress:
+        return
+    if sys.stderr.isatty():
+        print("\r" + text, end="\n" if end else "", file=sys.stderr, flush=True)
+    elif end:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _link_tree(src: Path, dest: Path) -> None:
+    """Hard-link the cached tiles into the build: thousands of files, no bytes copied."""
+    for folder, _, files in os.walk(src):
+        target = dest / Path(folder).relative_to(src)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(folder) / name, target / name)
+            except OSError:
+                shutil.copy2(Path(folder) / name, target / name)

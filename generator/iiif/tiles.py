@@ -1,0 +1,191 @@
+"""Level-0 tiles for one scan, cached by what they depend on: the scan's bytes and the settings.
+
+dzsave(layout="iiif3") writes the tile pyramid; a level-0 service also needs full/max (capped)
+and the few downscaled sizes info.json lists, and every tile a viewer can compute must exist
+(viewer_requests fills any gap). Tiles never depend on the site URL: info.json is written
+separately on every build. Each result is built in a private temporary folder and renamed
+into place, so concurrent builds never see (or publish) half a tile set.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyvips
+
+from ..errors import Problem
+from .scans import ScanError, ScanSource, normalise, open_scan, unreadable
+from .viewer_requests import static_paths, tile_paths
+
+
+@dataclass(frozen=True)
+class TileSettings:
+    tile: int = 512
+    quality: int = 85
+    # full/max is capped: a 20,000 px sheet is for zooming, not for one download on a phone.
+    max_size: int = 3000
+    # Long sides of the downscaled copies listed in `sizes` (thumbnails, the no-JavaScript image).
+    sizes: tuple[int, ...] = (200, 400, 800, 1600)
+    version: int = 1  # bump when the tile layout or encoding changes: every cache entry is rebuilt
+
+    def key_for(self, scan: Path, page: int) -> str:
+        digest = hashlib.sha256()
+        with scan.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(json.dumps({"page": page, **asdict(self)}, sort_keys=True).encode())
+        return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class TileSet:
+    """A finished tile set in the cache: folder with the image tree, and what info.json needs."""
+
+    folder: Path  # cache/tiles/<key>/image
+    width: int
+    height: int
+    scale_factors: list[int]
+    tile: int
+    sizes: list[tuple[int, int]]
+    max_width: int | None  # set when full/max is smaller than the scan
+    max_height: int | None
+
+    @classmethod
+    def load(cls, entry: Path) -> "TileSet | None":
+        try:
+            meta = json.loads((entry / "tiles.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return cls(folder=entry / "image", width=meta["width"], height=meta["height"],
+                   scale_factors=meta["scale_factors"], tile=meta["tile"],
+                   sizes=[tuple(s) for s in meta["sizes"]], max_width=meta["max_width"],
+                   max_height=meta["max_height"])
+
+    def info(self, service_id: str) -> dict:
+        """The IIIF Image API 3 info.json for this tile set, published at service_id."""
+        info: dict = {
+            "@context": "http://iiif.io/api/image/3/context.json",
+            "id": service_id,
+            "type": "ImageService3",
+            "protocol": "http://iiif.io/api/image",
+            "profile": "level0",
+            "width": self.width,
+            "height": self.height,
+        }
+        if self.max_width:
+            info["maxWidth"], info["maxHeight"] = self.max_width, self.max_height
+        info["sizes"] = [{"width": w, "height": h} for w, h in self.sizes]
+        info["tiles"] = [{"width": self.tile, "height": self.tile, "scaleFactors": self.scale_factors}]
+        return info
+
+
+def cache_entry(cache: Path, key: str) -> Path:
+    return cache / "tiles" / key
+
+
+def make_tiles(src: ScanSource, settings: TileSettings, cache: Path, key: str) -> TileSet:
+    """Tile one scan into cache/tiles/<key>/ (no-op if another build already did)."""
+    entry = cache_entry(cache, key)
+    done = TileSet.load(entry)
+    if done:
+        return done
+    tmp = entry.parent / f".tmp-{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    try:
+        try:
+            _tile_into(src, settings, tmp)
+        except pyvips.Error as exc:
+            raise unreadable(src, exc) from exc
+        try:
+            os.rename(tmp, entry)
+        except OSError:
+            if not TileSet.load(entry):  # not a concurrent build that won the race: a real failure
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result = TileSet.load(entry)
+    assert result is not None
+    return result
+
+
+def _tile_into(src: ScanSource, settings: TileSettings, tmp: Path) -> None:
+    image = open_scan(src, sequential=True)
+    width, height = image.width, image.height
+    out = tmp / "image"
+    image.dzsave(str(out), layout="iiif3", tile_size=settings.tile, overlap=0, id="tiles",
+                 suffix=f".jpg[Q={settings.quality},keep=none]")
+    # dzsave's own info.json has a placeholder id and no sizes; vips-properties.xml is noise.
+    scale_factors = json.loads((out / "info.json").read_text())["tiles"][0]["scaleFactors"]
+    (out / "info.json").unlink()
+    for stray in (tmp / "vips-properties.xml", out / "vips-properties.xml"):
+        stray.unlink(missing_ok=True)
+
+    biggest = _downscaled(src, min(settings.max_size, max(width, height)))
+    capped = (biggest.width, biggest.height) != (width, height)
+    _save(biggest, out / "full" / "max" / "0" / "default.jpg", settings)
+    sizes = []
+    for long_side in settings.sizes:
+        if long_side >= max(biggest.width, biggest.height):
+            continue
+        small = biggest.thumbnail_image(long_side, height=long_side)
+        sizes.append((small.width, small.height))
+        _save(small, out / "full" / f"{small.width},{small.height}" / "0" / "default.jpg", settings)
+    if capped:
+        sizes.append((biggest.width, biggest.height))
+        _save(biggest, out / "full" / f"{biggest.width},{biggest.height}" / "0" / "default.jpg", settings)
+
+    tileset = TileSet(folder=out, width=width, height=height, scale_factors=scale_factors,
+                      tile=settings.tile, sizes=sizes, max_width=biggest.width if capped else None,
+                      max_height=biggest.height if capped else None)
+    _fill_gaps(src, tileset, settings)
+    (tmp / "tiles.json").write_text(json.dumps({
+        "width": width, "height": height, "scale_factors": scale_factors, "tile": settings.tile,
+        "sizes": sizes, "max_width": tileset.max_width, "max_height": tileset.max_height,
+        "scan": src.shown, "page": src.page,
+    }), encoding="utf-8")
+
+
+def _downscaled(src: ScanSource, long_side: int) -> pyvips.Image:
+    # thumbnail() shrinks while decoding (JPEG at 1/2, 1/4, 1/8): far cheaper than a full decode.
+    options = "[fail_on=truncated" + (f",page={src.page}" if src.path.suffix.lower() in (".tif", ".tiff") else "") + "]"
+    thumb = pyvips.Image.thumbnail(str(src.path) + options, long_side, height=long_side, size="down")
+    return normalise(thumb).copy_memory()
+
+
+def _save(image: pyvips.Image, path: Path, settings: TileSettings) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.jpegsave(str(path), Q=settings.quality, keep="none", optimize_coding=True)
+
+
+def _fill_gaps(src: ScanSource, tiles: TileSet, settings: TileSettings) -> int:
+    """Render any tile a viewer would ask for that dzsave did not write (rounding at edges)."""
+    info = tiles.info("tiles")
+    missing = [p for p in list(tile_paths(info)) + list(static_paths(info)) if not (tiles.folder / p).is_file()]
+    if not missing:
+        return 0
+    image = open_scan(src, sequential=False)
+    for rel in missing:
+        region, size = rel.split("/")[:2]
+        x, y, w, h = (0, 0, tiles.width, tiles.height) if region == "full" else map(int, region.split(","))
+        part = image.crop(x, y, w, h)
+        if size != "max":
+            sw, sh = map(int, size.split(","))
+            part = part.thumbnail_image(sw, height=sh, size="force")
+        _save(part, tiles.folder / rel, settings)
+    return len(missing)
+
+
+def tile_in_worker(src: ScanSource, settings: TileSettings, cache: Path, key: str,
+                   concurrency: int = 0) -> TileSet | Problem:
+    """Entry point for worker processes: a bad scan comes back as its Problem (picklable)."""
+    if concurrency:
+        pyvips.concurrency_set(concurrency)  # workers share the cores instead of each taking all
+    try:
+        return make_tiles(src, settings, cache, key)
+    except ScanError as exc:
+        return exc.problem
