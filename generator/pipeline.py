@@ -19,6 +19,7 @@ from .config import load_config
 from .content import Content, load_content
 from .context import BuildContext
 from .errors import BuildError, Problem, Text
+from . import server_config
 from .publish import publish
 from .schedule import derive as schedule
 from .iiif import derive as iiif
@@ -27,7 +28,7 @@ from .render import classes, docs, engine, home, items, lessons
 Step = Callable[[Content, BuildContext], None]
 
 # Derive: expensive work, cached by content (tiles, manifests, catalog, feeds, open data).
-DERIVE: list[Step] = [schedule.derive, iiif.derive]
+DERIVE: list[Step] = [server_config.write, schedule.derive, iiif.derive]
 # Render: write the docs tree (both languages).
 RENDER: list[Step] = [home.write, items.write, lessons.write, classes.write]
 # After HTML: steps that read or add to the finished site (e.g. the search index).
