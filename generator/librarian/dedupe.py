@@ -1,0 +1,107 @@
+"""Finding the same scan twice: identical bytes, or the same picture re-scanned or resized.
+
+A perceptual hash (dHash: does brightness rise or fall between neighbouring cells of a 9×8
+grey thumbnail) survives resizing and recompression but changes with the picture. Fingerprints
+are cached by file size and modification time, so a report over hundreds of scans reads each
+scan once.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from PIL import Image
+
+Image.MAX_IMAGE_PIXELS = None  # map scans are legitimately huge; they are our own files
+NEAR = 6  # of 64 bits: resized or re-saved copies differ by 0–4, different prints by far more
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    sha256: str
+    dhash: int
+    width: int
+    height: int
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    with Image.open(path) as im:
+        width, height = im.size
+        im.draft("L", (256, 256))  # JPEG: decode at a fraction of the size, much faster
+        grey = im.convert("L").resize((9, 8), Image.Resampling.BOX)
+    px = list(grey.getdata())
+    bits = 0
+    for row in range(8):
+        for col in range(8):
+            bits = (bits << 1) | (px[row * 9 + col] > px[row * 9 + col + 1])
+    return Fingerprint(sha256(path), bits, width, height)
+
+
+def distance(a: Fingerprint, b: Fingerprint) -> int:
+    return bin(a.dhash ^ b.dhash).count("1")
+
+
+class FingerprintCache:
+    """Fingerprints of files, remembered in .cache/librarian/scans.json between runs."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.path = cache_dir / "librarian" / "scans.json" if cache_dir else None
+        self.entries: dict[str, dict] = {}
+        self.changed = False
+        if self.path and self.path.exists():
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}  # a damaged cache is rebuilt, never trusted
+
+    def get(self, path: Path) -> Fingerprint:
+        st = path.stat()
+        key = str(path.resolve())
+        entry = self.entries.get(key)
+        if entry and entry["size"] == st.st_size and entry["mtime_ns"] == st.st_mtime_ns:
+            return Fingerprint(**entry["fp"])
+        fp = fingerprint(path)
+        self.entries[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "fp": asdict(fp)}
+        self.changed = True
+        return fp
+
+    def save(self) -> None:
+        if self.path and self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
+            tmp.replace(self.path)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    a: str  # "item-id/file.jpg"
+    b: str
+    same_bytes: bool
+    distance: int
+
+
+def find_duplicates(scans: dict[str, Fingerprint]) -> list[Duplicate]:
+    """Pairs of scans that are the same file or the same picture (each pair once)."""
+    out: list[Duplicate] = []
+    keys = sorted(scans)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            fa, fb = scans[a], scans[b]
+            if fa.sha256 == fb.sha256:
+                out.append(Duplicate(a, b, True, 0))
+            else:
+                d = distance(fa, fb)
+                if d <= NEAR:
+                    out.append(Duplicate(a, b, False, d))
+    return out

@@ -1,0 +1,404 @@
+"""`sitegen import CATALOGUE.csv --images DIR`: one item per spreadsheet row.
+
+Everything is checked before anything is written: a bad row is reported with its row number
+and column, and then nothing is written at all (unless --skip-bad). A row that matches its
+record changes nothing (the file is not even rewritten); a changed row updates only the fields
+the spreadsheet holds.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..content import AUTHORITY_FILES
+from ..errors import ContentErrors, Problem, Text
+from ..models.archive import _SCAN_NAME, ITEM_TYPES, SCAN_SUFFIXES, TYPE_LABELS, Item
+from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE, SLUG_RE, problems_from_validation
+from ..yamlfile import load_yaml
+from .authorities import NameIndex, load_authorities
+from .columns import read_rows, split_cell
+from .dedupe import NEAR, Fingerprint, FingerprintCache, distance
+from .eras import parse as parse_date
+from .records import Changes, dump_record, slugify
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_TYPES = {unicodedata.normalize("NFKC", k).casefold(): k for k in ITEM_TYPES} | {
+    label: key for key, (label, _) in TYPE_LABELS.items()} | {
+    en.casefold(): key for key, (_, en) in TYPE_LABELS.items()} | {"浮世絵版画": "ukiyo-e", "錦絵": "ukiyo-e", "古地図": "map"}
+# Record field (as pydantic names it) -> the column a librarian should look at.
+_FIELD_COLUMNS = [("title.ja", "title_ja"), ("title.en", "title_en"), ("title.reading", "reading"),
+                  ("title", "title_ja"), ("date.start", "date_start"), ("date.end", "date_end"), ("date", "date"),
+                  ("place.name", "place_ja"), ("place.lat", "lat"), ("place.lon", "lon"), ("place", "place_ja"),
+                  ("dimensions.height_cm", "height_cm"), ("dimensions.width_cm", "width_cm"),
+                  ("dimensions", "height_cm"), ("medium", "medium_ja"), ("description", "description_ja"),
+                  ("source.url", "source_url"), ("source", "institution"), ("images", "file"),
+                  ("creators", "artist_ja"), ("subjects", "subjects")]
+
+
+@dataclass
+class RowResult:
+    row: int
+    id: str
+    action: str  # "create", "update", "unchanged"
+    fields: list[str] = field(default_factory=list)  # what an update changes
+    scans: list[str] = field(default_factory=list)  # scans copied in
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowResult]
+    problems: list[Problem]
+    skipped: list[int]
+    changes: Changes
+
+
+class _Row:
+    """Collects one row's problems; the row is bad when any of them is an error."""
+
+    def __init__(self, rel: str, number: int, problems: list[Problem]):
+        self.rel, self.number, self.problems, self.bad = rel, number, problems, False
+
+    def report(self, column: str, what: Text, fix: Text | None, warning: bool = False) -> None:
+        self.bad |= not warning
+        where = Text(f"{self.number}行目、列「{column}」: ", f"row {self.number}, column '{column}': ")
+        self.problems.append(Problem(self.rel, Text(where.ja + what.ja, where.en + what.en), fix, field=column,
+                                     line=self.number, severity="warning" if warning else "error"))
+
+
+def _has_japanese(text: str) -> bool:
+    return bool(_JAPANESE.search(text))
+
+
+def _set_lang(data: dict, key: str, ja: str, en: str) -> None:
+    if not ja and not en:
+        return
+    cur = data.get(key)
+    cur = {"ja": cur} if isinstance(cur, str) else dict(cur or {})
+    if ja:
+        cur["ja"] = ja
+        if not en and not _has_japanese(ja) and not cur.get("en"):
+            cur["en"] = ja  # "The Metropolitan Museum of Art" is English on both pages
+    if en:
+        cur["en"] = en
+        if "ja" not in cur and not _has_japanese(en):
+            cur["ja"] = en  # only an English name is known: Japanese pages show it as written
+    data[key] = cur
+
+
+def _number(text: str, kind: type) -> Any:
+    """'35.45' -> 35.45 so the record holds a number; anything else is left for validation to name."""
+    try:
+        value = kind(unicodedata.normalize("NFKC", text))
+    except ValueError:
+        return text
+    return value
+
+
+def _existing_records(root: Path) -> dict[str, dict]:
+    out = {}
+    for path in sorted((root / "archive").glob("*.yml")):
+        if path.name in AUTHORITY_FILES:
+            continue
+        try:
+            data, _ = load_yaml(path, f"archive/{path.name}")
+        except ContentErrors:
+            data = None
+        out[path.stem] = data if isinstance(data, dict) else {"__broken__": True}
+    return out
+
+
+def _existing_scans(root: Path, cache: FingerprintCache) -> dict[str, Fingerprint]:
+    out = {}
+    folder = root / "images"
+    for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
+        if path.is_file() and path.suffix.lower() in SCAN_SUFFIXES and not path.name.startswith("."):
+            out[f"{path.parent.name}/{path.name}"] = cache.get(path)
+    return out
+
+
+def _scan_name(name: str, k: int) -> str:
+    if _SCAN_NAME.match(name) and ".." not in name:
+        return name
+    suffix = Path(name).suffix.lower()
+    stem = slugify(Path(name).stem)
+    return f"{stem or f'scan-{k + 1}'}{suffix}"
+
+
+def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None = None,
+                skip_bad: bool = False) -> ImportPlan:
+    """Check every row and work out what would change; raise ContentErrors when a row is bad
+    (with skip_bad: report it and leave it out)."""
+    root = root.resolve()
+    rel = csv_path.name
+    problems: list[Problem] = []
+    creators, series = load_authorities(root, [], problems)
+    if any(p.is_error for p in problems):
+        raise ContentErrors(problems)
+    creator_index, series_index = NameIndex(creators), NameIndex(series)
+    if rights is not None and not RIGHTS_RE.match(rights):
+        raise ContentErrors([Problem("--rights", Text(f"「{rights}」は権利表示の URI ではありません。",
+                                                      f"'{rights}' is not a rights URI."),
+                                     Text(f"例: {RIGHTS_EXAMPLES}", f"for example {RIGHTS_EXAMPLES}"))])
+    _, rows = read_rows(csv_path, rel)
+    existing = _existing_records(root)
+    cache = FingerprintCache(root / ".cache")
+    scans = _existing_scans(root, cache)
+    owner_of = {fp.sha256: key for key, fp in scans.items()}
+    ids_of_rows: dict[str, int] = {}
+    incoming: dict[str, tuple[int, str, Fingerprint]] = {}  # sha -> (row, id, fp)
+    results: list[RowResult] = []
+    skipped: list[int] = []
+    changes = Changes()
+
+    for number, cells in rows:
+        row = _Row(rel, number, problems)
+        # --- scans: read first, because an existing scan's bytes say which record a row is
+        files = split_cell(cells.get("file", ""))
+        sources: list[tuple[Path, str, Fingerprint]] = []
+        for k, name in enumerate(files):
+            src = images_dir / name
+            if not src.is_file():
+                near = difflib.get_close_matches(name, [p.name for p in images_dir.iterdir()] if images_dir.is_dir() else [], n=1)
+                row.report("file", Text(f"画像ファイル {src} が見つかりません。", f"the scan {src} does not exist."),
+                           Text(f"ファイル名と --images のフォルダを確かめてください{'（' + near[0] + ' ではありませんか）' if near else ''}。",
+                                f"check the file name and the --images folder{f' (did you mean {near[0]}?)' if near else ''}."))
+                continue
+            if src.suffix.lower() not in SCAN_SUFFIXES:
+                row.report("file", Text(f"「{name}」は対応していない種類のファイルです。", f"'{name}' is not a supported kind of scan."),
+                           Text("JPEG（.jpg）、TIFF（.tif）、PNG（.png）にしてください。", "use a JPEG, TIFF or PNG file."))
+                continue
+            try:
+                fp = cache.get(src)
+            except OSError as exc:
+                row.report("file", Text(f"画像 {name} を読めません（{exc}）。", f"cannot read the scan {name} ({exc})."),
+                           Text("壊れていないか、画像ソフトで開いて確かめてください。", "open it in an image viewer to check it."))
+                continue
+            sources.append((src, _scan_name(name, k), fp))
+
+        # --- the item's id
+        explicit = cells.get("id", "")
+        if explicit:
+            item_id = explicit.lower() if SLUG_RE.match(explicit.lower()) else ""
+            if not item_id:
+                row.report("id", Text(f"「{explicit}」は ID に使えません。", f"'{explicit}' is not a usable id."),
+                           Text("半角英小文字・数字・「-」だけで書いてください（例: hokusai-great-wave）。",
+                                "use only a-z, 0-9 and '-' (e.g. hokusai-great-wave)."))
+        else:
+            # Stable across re-imports: the record that already holds this scan keeps its id.
+            owners = {owner_of[fp.sha256].split("/")[0] for _, _, fp in sources if fp.sha256 in owner_of}
+            item_id = owners.pop() if len(owners) == 1 else ""
+            if not item_id:
+                for basis in ([Path(f).stem for f in files] + [cells.get("title_en", ""), cells.get("title_ja", "")]):
+                    item_id = slugify(basis) if basis else ""
+                    if item_id:
+                        break
+            if not item_id:
+                row.report("id", Text("ID を作れる値（file、title_en、title_ja）がありません。",
+                                      "there is nothing to make an id from (file, title_en, title_ja)."),
+                           Text("id 列を足して、その行の ID を書いてください。", "add an id column and give the row an id."))
+        if not item_id:
+            skipped.append(number)
+            continue
+        if item_id in ids_of_rows:
+            row.report("id" if explicit else "file", Text(f"ID「{item_id}」は {ids_of_rows[item_id]}行目でも使われています。",
+                                                          f"the id '{item_id}' is also used by row {ids_of_rows[item_id]}."),
+                       Text("行ごとに違う ID を id 列に書いてください（同じ資料なら1行にまとめてください）。",
+                            "give each row its own id in the id column (or merge the rows if they are one item)."))
+        ids_of_rows.setdefault(item_id, number)
+        old = existing.get(item_id)
+        if old is not None and old.get("__broken__"):
+            row.report("id", Text(f"archive/{item_id}.yml が読めない状態です。", f"archive/{item_id}.yml cannot be read."),
+                       Text("先に sitegen check でそのファイルを直してください。", "fix it first (sitegen check shows how)."))
+            old = None
+
+        # --- duplicates: the same bytes under another id is refused; a look-alike is reported
+        for src, dest_name, fp in sources:
+            other = owner_of.get(fp.sha256)
+            if other and other.split("/")[0] != item_id:
+                row.report("file", Text(f"{src.name} は images/{other} とまったく同じ画像です（別の資料 {other.split('/')[0]} として登録済み）。",
+                                        f"{src.name} is the same file as images/{other} (already item {other.split('/')[0]})."),
+                           Text(f"同じ資料なら id 列に {other.split('/')[0]} と書いて更新してください。違う資料なら正しい画像を選んでください。",
+                                f"if it is that item, put {other.split('/')[0]} in the id column; otherwise pick the right scan."))
+            elif fp.sha256 in incoming and incoming[fp.sha256][1] != item_id:
+                row.report("file", Text(f"{src.name} は {incoming[fp.sha256][0]}行目の画像とまったく同じです。",
+                                        f"{src.name} is the same file as the scan of row {incoming[fp.sha256][0]}."),
+                           Text("同じ画像を2つの資料に使わないでください。", "do not use one scan for two items."))
+            else:
+                for key, efp in scans.items():
+                    if key.split("/")[0] != item_id and efp.sha256 != fp.sha256 and distance(efp, fp) <= NEAR:
+                        row.report("file", Text(f"{src.name} は images/{key} とほぼ同じ絵です（撮り直しか縮小版かもしれません）。",
+                                                f"{src.name} looks like images/{key} (a re-scan or resized copy?)."),
+                                   Text("同じ資料なら id 列にその ID を書いてください。違う資料なら、このままで構いません。",
+                                        "if it is that item, put its id in the id column; if not, nothing to do."),
+                                   warning=True)
+            incoming.setdefault(fp.sha256, (number, item_id, fp))
+        if old and not explicit and old.get("images") and sources and not any(
+                owner_of.get(fp.sha256, "").startswith(item_id + "/") for _, _, fp in sources):
+            row.report("file", Text(f"ID「{item_id}」の資料（archive/{item_id}.yml）はすでにあり、別の画像を持っています。",
+                                    f"an item '{item_id}' (archive/{item_id}.yml) already exists with a different scan."),
+                       Text("別の資料なら id 列に新しい ID を書いてください。同じ資料の画像を差し替えるなら id 列に "
+                            f"{item_id} と書いてください。",
+                            f"if this is another item, give it a new id in the id column; to replace that item's scan, "
+                            f"put {item_id} in the id column."))
+
+        # --- the record: the existing one, with the fields the spreadsheet holds replaced
+        data = _merge(copy.deepcopy(old or {}), item_id, cells, sources, rights, row, creator_index, creators,
+                      series_index, series, root)
+        if row.bad:
+            skipped.append(number)
+            continue
+        try:
+            Item.model_validate(data)
+        except ValidationError as exc:
+            for p in problems_from_validation(exc, rel, {}, Item):
+                column = next((c for f, c in _FIELD_COLUMNS if (p.field or "").startswith(f)), p.field or "")
+                row.report(column, p.what, p.fix)
+            skipped.append(number)
+            continue
+        copies = []
+        for src, dest_name, fp in sources:
+            dest = root / "images" / item_id / dest_name
+            if dest.exists():
+                if cache.get(dest).sha256 != fp.sha256:
+                    row.report("file", Text(f"images/{item_id}/{dest_name} はすでにあり、中身が違います。",
+                                            f"images/{item_id}/{dest_name} already exists with different content."),
+                               Text("差し替えるなら古い画像を先に別の場所へ移してください（上書きはしません）。",
+                                    "to replace it, move the old scan away first (import never overwrites a scan)."))
+                continue
+            copies.append((src, dest))
+        if row.bad:
+            skipped.append(number)
+            continue
+        changes.copies.extend(copies)
+        if old == data:
+            action, changed = "unchanged", []
+        else:
+            action = "update" if old else "create"
+            changed = sorted(k for k in set(data) | set(old or {}) if (old or {}).get(k) != data.get(k))
+            changes.texts.append((root / "archive" / f"{item_id}.yml", dump_record(data)))
+        results.append(RowResult(number, item_id, action, changed, [f"images/{item_id}/{d.name}" for _, d in copies]))
+    cache.save()
+    if skipped and not skip_bad:
+        raise ContentErrors(problems)
+    return ImportPlan(results, problems, skipped, changes)
+
+
+def _merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights: str | None, row: _Row,
+           creator_index: NameIndex, creators: dict, series_index: NameIndex, series: dict, root: Path) -> dict:
+    data["id"] = item_id
+    if cells.get("type"):
+        key = _TYPES.get(unicodedata.normalize("NFKC", cells["type"]).casefold())
+        if key is None:
+            row.report("type", Text(f"種類「{cells['type']}」は使えません。", f"'{cells['type']}' is not a known type."),
+                       Text(f"次のどれかを書いてください: {', '.join(ITEM_TYPES)}", f"use one of: {', '.join(ITEM_TYPES)}"))
+        else:
+            data["type"] = key
+    title = dict(data.get("title") or {})
+    for column, key in (("title_ja", "ja"), ("title_en", "en"), ("reading", "reading")):
+        if cells.get(column):
+            title[key] = cells[column]
+    data["title"] = title
+    artists = _artists(cells, row, creator_index, creators)
+    if artists:
+        data["creators"] = artists + [c for c in data.get("creators") or [] if c.get("role", "artist") != "artist"]
+    if cells.get("series"):
+        sid = cells["series"] if cells["series"] in series else series_index.find(cells["series"])
+        if sid is None:
+            row.report("series", Text(f"シリーズ「{cells['series']}」は archive/series.yml にありません。",
+                                      f"no series in archive/series.yml is called '{cells['series']}'."),
+                       Text("archive/series.yml にそのシリーズ（id、title）を加えるか、variants に別の書き方を足してください。",
+                            "add the series (id, title) to archive/series.yml, or add this spelling to its variants."))
+        else:
+            data["series"] = sid
+    if cells.get("date"):
+        old_date = data.get("date") if isinstance(data.get("date"), dict) else {}
+        date = {"text": cells["date"]}
+        if old_date.get("text") == cells["date"]:
+            date = dict(old_date)  # years a librarian wrote by hand stay
+        for column, key in (("date_start", "start"), ("date_end", "end")):
+            if cells.get(column):
+                date[key] = _number(cells[column], int)
+        data["date"] = date
+        if "start" not in date and parse_date(cells["date"]) is None:
+            row.report("date", Text(f"年代「{cells['date']}」を西暦に読み替えられません（書かれたとおりに載せます）。",
+                                    f"the date '{cells['date']}' cannot be read as years (it is kept as written)."),
+                       Text("安政4年、天保2–3年頃、1830–32 のように書くか、date_start / date_end 列に西暦を書いてください。",
+                            "write it like 安政4年, 天保2–3年頃 or 1830–32, or add date_start / date_end columns."), warning=True)
+    if cells.get("place_ja") or cells.get("place_en") or cells.get("lat") or cells.get("lon"):
+        place = dict(data.get("place") or {})
+        name = place.get("name")
+        place["name"] = {"ja": name} if isinstance(name, str) else dict(name or {})
+        _set_lang(place, "name", cells.get("place_ja", ""), cells.get("place_en", ""))
+        for key in ("lat", "lon"):
+            if cells.get(key):
+                place[key] = _number(cells[key], float)
+        data["place"] = place
+    if cells.get("height_cm") or cells.get("width_cm"):
+        dims = dict(data.get("dimensions") or {})
+        for key in ("height_cm", "width_cm"):
+            if cells.get(key):
+                dims[key] = _number(cells[key], float)
+        data["dimensions"] = dims
+    _set_lang(data, "medium", cells.get("medium_ja", ""), cells.get("medium_en", ""))
+    _set_lang(data, "description", cells.get("description_ja", ""), cells.get("description_en", ""))
+    if cells.get("subjects"):
+        data["subjects"] = [s for s in re.split(r"[;；、,]", cells["subjects"]) if s.strip()]
+        data["subjects"] = [s.strip() for s in data["subjects"]]
+    if cells.get("institution") or cells.get("institution_en") or cells.get("source_url"):
+        source = dict(data.get("source") or {})
+        _set_lang(source, "institution", cells.get("institution", ""), cells.get("institution_en", ""))
+        if cells.get("source_url"):
+            source["url"] = cells["source_url"]
+        data["source"] = source
+    value = rights or cells.get("rights", "")
+    if value:
+        if not RIGHTS_RE.match(value):
+            row.report("rights", Text(f"「{value[:60]}」は権利表示の URI ではありません（文章の権利表示は受け付けません）。",
+                                      f"'{value[:60]}' is not a rights URI (rights written as prose are not accepted)."),
+                       Text(f"URI で書いてください（例: {RIGHTS_EXAMPLES}）。全行に同じ URI を使うなら --rights URI を付けてください。",
+                            f"write a URI (for example {RIGHTS_EXAMPLES}), or give --rights URI to set one for every row."))
+        data["rights"] = value
+    elif not data.get("rights"):
+        row.report("rights", Text("利用条件（rights）がありません。", "there are no rights."),
+                   Text(f"rights 列に URI を書くか、--rights URI を付けてください（例: {RIGHTS_EXAMPLES}）。",
+                        f"fill the rights column or give --rights URI (for example {RIGHTS_EXAMPLES})."))
+    if sources:
+        by_file = {s.get("file"): s for s in data.get("images") or [] if isinstance(s, dict)}
+        data["images"] = [by_file.get(name, {"file": name}) for _, name, _ in sources]
+    return data
+
+
+def _artists(cells: dict[str, str], row: _Row, index: NameIndex, creators: dict) -> list[dict]:
+    out: list[dict] = []
+    names_ja, names_en = split_cell(cells.get("artist_ja", "")), split_cell(cells.get("artist_en", ""))
+    for k in range(max(len(names_ja), len(names_en))):
+        ja = names_ja[k] if k < len(names_ja) else ""
+        en = names_en[k] if k < len(names_en) else ""
+        cid = (index.find(ja) if ja else None) or (index.find(en) if en else None)
+        if cid:
+            out.append({"id": cid, "name": {"ja": creators[cid].name.ja, **({"en": creators[cid].name.en} if creators[cid].name.en else {})},
+                        "role": "artist"})
+            continue
+        column = "artist_ja" if ja else "artist_en"
+        row.report(column, Text(f"作者「{ja or en}」は archive/creators.yml にありません（名前のまま載せます）。",
+                                f"'{ja or en}' is not in archive/creators.yml (the name is kept as written)."),
+                   Text("archive/creators.yml にその人を加えるか、aliases にこの書き方を足すと、作者のページにつながります。",
+                        "add the person to archive/creators.yml, or this spelling to their aliases, to link the name."),
+                   warning=True)
+        out.append({"name": {"ja": ja or en, **({"en": en} if en else {})}, "role": "artist"})
+    for cid in split_cell(cells.get("creator_id", "")):
+        if cid not in creators:
+            row.report("creator_id", Text(f"「{cid}」は archive/creators.yml にありません。", f"'{cid}' is not in archive/creators.yml."),
+                       Text("creators.yml の id を書いてください。", "use an id from creators.yml."))
+            continue
+        if not any(a.get("id") == cid for a in out):
+            out.append({"id": cid, "name": {"ja": creators[cid].name.ja, **({"en": creators[cid].name.en} if creators[cid].name.en else {})},
+                        "role": "artist"})
+    return out

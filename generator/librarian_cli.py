@@ -1,0 +1,108 @@
+"""The librarian's commands: add, import, report. Thin: the work is in generator/librarian/."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cli import _common, command, print_problems
+from .errors import user_lang
+
+
+def _ja() -> bool:
+    return user_lang() == "ja"
+
+
+# --- import ----------------------------------------------------------------------------
+def _import_setup(p: argparse.ArgumentParser) -> None:
+    _common(p)
+    p.add_argument("catalogue", type=Path, help="the spreadsheet, saved as CSV (UTF-8 or Shift_JIS)")
+    p.add_argument("--images", type=Path, required=True, help="folder holding the scans named in the file column")
+    p.add_argument("--rights", default=None, help="rights URI for every row (e.g. https://creativecommons.org/publicdomain/mark/1.0/)")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    p.add_argument("--skip-bad", action="store_true", help="import the good rows and report the bad ones")
+
+
+def _import_run(args: argparse.Namespace) -> int:
+    from .errors import BuildError, Text
+    from .librarian.importer import plan_import
+
+    if not args.catalogue.is_file():
+        raise BuildError(Text(f"{args.catalogue} がありません。", f"{args.catalogue} does not exist."),
+                         Text("CSV ファイルの場所を確かめてください。", "check the path of the CSV file."))
+    if not args.images.is_dir():
+        raise BuildError(Text(f"画像のフォルダ {args.images} がありません。", f"the scan folder {args.images} does not exist."),
+                         Text("--images にスキャン画像の入ったフォルダを指定してください。", "give --images the folder with the scans."))
+    plan = plan_import(args.root, args.catalogue, args.images, rights=args.rights, skip_bad=args.skip_bad)
+    if plan.problems:
+        print_problems(plan.problems)
+    for r in plan.rows:
+        if r.action == "unchanged":
+            continue
+        what = {"create": ("新規", "create"), "update": ("更新", "update")}[r.action][0 if _ja() else 1]
+        detail = f" ({', '.join(r.fields)})" if r.action == "update" else ""
+        scans = f" + {', '.join(r.scans)}" if r.scans else ""
+        print(f"{what}: archive/{r.id}.yml{detail}{scans}")
+    counts = {a: sum(r.action == a for r in plan.rows) for a in ("create", "update", "unchanged")}
+    if not args.dry_run:
+        plan.changes.apply()
+    prefix = ("（試しに実行: 何も書き込んでいません）" if _ja() else "(dry run: nothing written) ") if args.dry_run else ""
+    if _ja():
+        print(f"{prefix}新規 {counts['create']} 件、更新 {counts['update']} 件、変更なし {counts['unchanged']} 件"
+              + (f"、飛ばした行 {len(plan.skipped)} 件" if plan.skipped else "") + "。")
+    else:
+        print(f"{prefix}{counts['create']} created, {counts['update']} updated, {counts['unchanged']} unchanged"
+              + (f", {len(plan.skipped)} row(s) skipped" if plan.skipped else "") + ".")
+    return 0
+
+
+command("import", "目録（CSV）から資料を取り込む", "import items from a catalogue spreadsheet (CSV)", _import_setup, _import_run)
+
+
+# --- add -------------------------------------------------------------------------------
+def _add_setup(p: argparse.ArgumentParser) -> None:
+    _common(p)
+    p.add_argument("scans", type=Path, nargs="+", help="scan file(s): copied into images/<id>/, never moved")
+    p.add_argument("--id", default=None, help="the item's id (a-z, 0-9, '-'); made from the title when left out")
+    p.add_argument("--title-ja", default=None)
+    p.add_argument("--title-en", default=None)
+    p.add_argument("--reading", default=None, help="reading of the title in hiragana")
+    p.add_argument("--type", default=None, help="ukiyo-e, map, book, document or photo")
+    p.add_argument("--artist", default=None, help="artist's name (any language or alias in archive/creators.yml)")
+    p.add_argument("--series", default=None)
+    p.add_argument("--date", default=None, help="as written: 安政4年, 天保2–3年頃, 1857 …")
+    p.add_argument("--rights", default=None, help="rights URI")
+    p.add_argument("--no-input", action="store_true", help="never ask questions, even on a terminal")
+
+
+def _add_run(args: argparse.Namespace) -> int:
+    from .librarian.add import add_item
+
+    result = add_item(args)
+    if result.problems:
+        print_problems(result.problems)
+    print((f"archive/{result.id}.yml を作りました（画像: {', '.join(result.scans)}）。" if _ja()
+           else f"created archive/{result.id}.yml (scans: {', '.join(result.scans)})."))
+    return 0
+
+
+command("add", "スキャン画像を1点の資料として加える", "add scans as one new item", _add_setup, _add_run)
+
+
+# --- report ----------------------------------------------------------------------------
+def _report_setup(p: argparse.ArgumentParser) -> None:
+    _common(p)
+
+
+def _report_run(args: argparse.Namespace) -> int:
+    from .content import load_content
+    from .librarian.report import build_report, terminal_table
+
+    content = load_content(args.root.resolve())
+    report = build_report(content, args.root.resolve() / ".cache")
+    sys.stdout.write(terminal_table(report, user_lang()))
+    return 0
+
+
+command("report", "公開前に直すべき点の一覧（品質レポート）", "quality report: what still needs work before publishing",
+        _report_setup, _report_run)
