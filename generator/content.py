@@ -17,6 +17,7 @@ from .librarian.authorities import load_authorities
 from .models.archive import Item, ScanRef
 from .models.common import problems_from_validation
 from .models.lessons import Lesson, LessonMeta
+from .lessons import check_lessons
 from .models.schedule import Course, Venue
 from .yamlfile import LineMap, load_yaml, parse_yaml, read_utf8, split_front_matter
 from .schedule.validate import check_schedule
@@ -165,6 +166,7 @@ def load_lessons(root: Path, problems: list[Problem]) -> list[Lesson]:
         lesson = _guard(problems, parse)
         if lesson is not None:
             lessons.append(lesson)
+    problems.extend(check_lessons(lessons, root))  # format errors, readability warnings
     return lessons
 
 

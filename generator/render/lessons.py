@@ -1,27 +1,94 @@
-"""Lesson pages (lessons/<slug>/) and the lesson catalogue (lessons/)."""
+"""Lesson pages (lessons/<slug>/) and the lesson catalogue (lessons/), both languages.
+
+The lesson body is converted to HTML here (generator/lessons), not by the site engine, so
+the docs tree holds finished lesson markup whatever renders the rest of the page. Pictures
+and each page's QR code (for the printed handout) are published as static files.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
+import segno
 from markupsafe import Markup
 
 from ..content import Content
 from ..context import LANGS, BuildContext
-from ..models.lessons import LEVEL_LABELS_EN, PHONE_LABELS
+from ..lessons import convert_lesson
+from ..lessons.glossary import load_glossary
+from ..models.lessons import LEVEL_LABELS_EN, LEVELS, PHONE_LABELS, Lesson
+from ..models.schedule import Course
 from .docs import render_page, render_template, write_page
+
+# From a lesson page to the lessons/ folder of the site, where pictures are published once.
+LESSONS_FROM_PAGE = {"ja": "../", "en": "../../../lessons/"}
 
 
 def write(content: Content, ctx: BuildContext) -> None:
     ctx.add_nav(20, "スマホ教室のテキスト", "Lessons", "lessons/index.md")
-    lessons = sorted(content.lessons, key=lambda l: (l.meta.level, l.slug))
+    glossary, _ = load_glossary(ctx.root)  # its problems were reported by check
+    lessons = sorted(content.lessons, key=lambda l: (LEVELS.index(l.meta.level), l.meta.topic, l.slug))
+    courses = {lesson.slug: upcoming_courses(content.courses, lesson.slug, ctx.today) for lesson in lessons}
     render_page(ctx, "lessons/index.md", "lessons_index.md.j2", {"ja": "スマホ教室のテキスト", "en": "Smartphone lessons"},
-                lessons=lessons, level_label=level_label)
+                catalogue=catalogue(lessons), courses=courses, level_label=level_label,
+                phone_label=phone_label)
     for lesson in lessons:
         for lang in LANGS:
-            # The body is the instructor's own Markdown: it is the page, not a value to escape.
-            body = render_template("lesson.md.j2", lang=lang, ctx=ctx, lesson=lesson, body=Markup(lesson.body),
-                                   phone_label=PHONE_LABELS[lesson.meta.phone][0 if lang == "ja" else 1])
+            page_url = ctx.url(f"lessons/{lesson.slug}/", lang)
+            result = convert_lesson(lesson, glossary, lambda src, lang=lang: LESSONS_FROM_PAGE[lang] + src, lang)
+            _publish_pictures(ctx, result.images)
+            _write_qr(ctx, lang, lesson.slug, page_url)
+            body = render_template("lesson.md.j2", lang=lang, ctx=ctx, lesson=lesson, body=Markup(result.html),
+                                   phone_label=phone_label(lesson.meta.phone, lang), page_url=page_url,
+                                   level_label=level_label, courses=courses[lesson.slug])
             title = lesson.meta.title_en if lang == "en" and lesson.meta.title_en else lesson.meta.title
             write_page(ctx, lang, f"lessons/{lesson.slug}.md", title, body)
 
 
+def catalogue(lessons: list[Lesson]) -> list[tuple[str, list[tuple[str, list[Lesson]]]]]:
+    """Levels in teaching order, each with its topics, each with its lessons."""
+    out = []
+    for level in LEVELS:
+        at_level = [l for l in lessons if l.meta.level == level]
+        topics = sorted({l.meta.topic for l in at_level})
+        if at_level:
+            out.append((level, [(topic, [l for l in at_level if l.meta.topic == topic]) for topic in topics]))
+    return out
+
+
+def upcoming_courses(courses: list[Course], slug: str, today: dt.date) -> list[Course]:
+    """Courses that teach the lesson and still have a class day on or after today."""
+    return [c for c in courses if slug in c.lessons and any(_last_day(s) >= today for s in c.sessions)]
+
+
+def _last_day(session) -> dt.date:
+    if session.date is not None:
+        return session.date
+    weekly = session.weekly
+    if weekly.until is not None:
+        return weekly.until
+    return weekly.start_date + dt.timedelta(weeks=weekly.count - 1)
+
+
 def level_label(level: str, lang: str) -> str:
     return level if lang == "ja" else LEVEL_LABELS_EN[level]
+
+
+def phone_label(phone: str, lang: str) -> str:
+    return PHONE_LABELS[phone][0 if lang == "ja" else 1]
+
+
+def _publish_pictures(ctx: BuildContext, images: list[str]) -> None:
+    # check_lesson has made sure each path is a picture file inside lessons/images/.
+    for src in images:
+        target = ctx.static / "lessons" / src
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ctx.root / "lessons" / src, target)
+
+
+def _write_qr(ctx: BuildContext, lang: str, slug: str, url: str) -> None:
+    folder = ctx.static / ("en/" if lang == "en" else "") / "lessons" / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    segno.make(url, error="m").save(str(folder / "qr.svg"), kind="svg", scale=4, border=2,
+                                    xmldecl=False, dark="#000", light="#fff")

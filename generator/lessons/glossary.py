@@ -1,0 +1,103 @@
+"""Phone words (タップ, スワイプ, アプリ …) explained where a lesson first uses them.
+
+The words and their explanations are content, kept by instructors in lessons/glossary.yml
+(`word: explanation`, furigana syntax allowed), so that adding a word needs no code.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+from markdown.treeprocessors import Treeprocessor
+
+from ..errors import ContentErrors, Problem, Text
+from ..yamlfile import load_yaml
+from .furigana import append_text
+
+GLOSSARY_FILE = "lessons/glossary.yml"
+# Where a word is not explained: headings, links, buttons, readings, code, and the word itself.
+SKIP = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "button", "summary", "ruby", "rt", "code", "pre", "dfn",
+        "label", "script", "style"}
+
+
+def load_glossary(root: Path) -> tuple[dict[str, str], list[Problem]]:
+    path = root / GLOSSARY_FILE
+    if not path.is_file():
+        return {}, []
+    try:
+        data, lines = load_yaml(path, GLOSSARY_FILE)
+    except ContentErrors as exc:
+        return {}, list(exc.problems)
+    if data is None:
+        return {}, []
+    fix = Text("「タップ: 画面を指で1回、軽くたたくことです。」のように、1行に言葉と説明を書いてください。",
+               "write one word and its explanation per line, e.g. 'タップ: 画面を指で1回、軽くたたくことです。'")
+    if not isinstance(data, dict):
+        return {}, [Problem(GLOSSARY_FILE, Text("「言葉: 説明」の形になっていません。",
+                                                "the file does not hold 'word: explanation' lines."), fix, line=1)]
+    terms: dict[str, str] = {}
+    problems: list[Problem] = []
+    for word, note in data.items():
+        if not isinstance(word, str) or not isinstance(note, str) or not word.strip() or not note.strip():
+            problems.append(Problem(GLOSSARY_FILE, Text(f"「{word}」の説明が文字になっていません。",
+                                                        f"the explanation of '{word}' is not text."),
+                                    fix, field=str(word), line=lines.get((word,))))
+            continue
+        terms[word.strip()] = note.strip()
+    return terms, problems
+
+
+def term_element(word: str, note: str) -> etree.Element:
+    span = etree.Element("span", {"class": "term"})
+    dfn = etree.SubElement(span, "dfn")
+    dfn.text = word
+    explanation = etree.SubElement(span, "span", {"class": "term__note"})
+    append_text(explanation, "（" + note + "）")
+    return span
+
+
+class GlossaryProcessor(Treeprocessor):
+    """Explain each glossary word once, at its first use in reading order."""
+
+    def __init__(self, md, terms: dict[str, str]):
+        super().__init__(md)
+        self.terms = terms
+        self.explained: set[str] = set()
+
+    def run(self, root: etree.Element) -> None:
+        self.explained = set()
+        self._walk(root)
+
+    def _pattern(self) -> re.Pattern | None:
+        pending = sorted((w for w in self.terms if w not in self.explained), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, pending))) if pending else None
+
+    def _walk(self, el: etree.Element) -> None:
+        if el.tag in SKIP:
+            return
+        children: list[etree.Element] = []
+        el.text, nodes = self._split(el.text or "")
+        children.extend(nodes)
+        for child in list(el):
+            self._walk(child)
+            child.tail, nodes = self._split(child.tail or "")
+            children.append(child)
+            children.extend(nodes)
+        el[:] = children
+
+    def _split(self, text: str) -> tuple[str, list[etree.Element]]:
+        head, nodes, rest = text, [], text
+        while (pattern := self._pattern()) and (m := pattern.search(rest)):
+            if nodes:
+                nodes[-1].tail = rest[:m.start()]
+            else:
+                head = rest[:m.start()]
+            nodes.append(term_element(m.group(0), self.terms[m.group(0)]))
+            self.explained.add(m.group(0))
+            rest = rest[m.end():]
+        if nodes:
+            nodes[-1].tail = rest
+        else:
+            head = rest
+        return head, nodes
