@@ -24,6 +24,8 @@ from .publish import publish
 from .schedule import derive as schedule
 from .iiif import derive as iiif
 from .render import classes, docs, engine, home, items, lessons
+from .librarian import opendata, report as quality_report
+from .render import authorities
 
 Step = Callable[[Content, BuildContext], None]
 
@@ -31,6 +33,7 @@ Step = Callable[[Content, BuildContext], None]
 DERIVE: list[Step] = [server_config.write, schedule.derive, iiif.derive]
 # Render: write the docs tree (both languages).
 RENDER: list[Step] = [home.write, items.write, lessons.write, classes.write]
+RENDER += [authorities.write, quality_report.write, opendata.write]  # librarian: authority pages, staff report, open data
 # After HTML: steps that read or add to the finished site (e.g. the search index).
 POST: list[Callable[[BuildContext], None]] = [schedule.save_ledger]
 

@@ -16,6 +16,7 @@ from PIL import Image
 
 Image.MAX_IMAGE_PIXELS = None  # map scans are legitimately huge; they are our own files
 NEAR = 6  # of 64 bits: resized or re-saved copies differ by 0–4, different prints by far more
+TONE = 10  # mean grey difference (of 255) of the 8×8 thumbnails: re-saved copies differ by 1–3
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Fingerprint:
     dhash: int
     width: int
     height: int
+    thumb: str = ""  # 8×8 grey thumbnail, hex: tells apart flat pictures whose dHash is all zeros
 
 
 def sha256(path: Path) -> str:
@@ -38,17 +40,27 @@ def fingerprint(path: Path) -> Fingerprint:
     with Image.open(path) as im:
         width, height = im.size
         im.draft("L", (256, 256))  # JPEG: decode at a fraction of the size, much faster
-        grey = im.convert("L").resize((9, 8), Image.Resampling.BOX)
+        small = im.convert("L")
+        grey = small.resize((9, 8), Image.Resampling.BOX)
+        thumb = bytes(small.resize((8, 8), Image.Resampling.BOX).getdata()).hex()
     px = list(grey.getdata())
     bits = 0
     for row in range(8):
         for col in range(8):
             bits = (bits << 1) | (px[row * 9 + col] > px[row * 9 + col + 1])
-    return Fingerprint(sha256(path), bits, width, height)
+    return Fingerprint(sha256(path), bits, width, height, thumb)
 
 
 def distance(a: Fingerprint, b: Fingerprint) -> int:
     return bin(a.dhash ^ b.dhash).count("1")
+
+
+def looks_alike(a: Fingerprint, b: Fingerprint) -> bool:
+    """Same picture: the same light-dark structure and, on average, the same brightness."""
+    if distance(a, b) > NEAR or not a.thumb or not b.thumb:
+        return False
+    pa, pb = bytes.fromhex(a.thumb), bytes.fromhex(b.thumb)
+    return sum(abs(x - y) for x, y in zip(pa, pb)) / len(pa) <= TONE
 
 
 class FingerprintCache:
@@ -69,7 +81,8 @@ class FingerprintCache:
         key = str(path.resolve())
         entry = self.entries.get(key)
         if entry and entry["size"] == st.st_size and entry["mtime_ns"] == st.st_mtime_ns:
-            return Fingerprint(**entry["fp"])
+            if "thumb" in entry["fp"]:  # entries from before thumbnails were kept are redone
+                return Fingerprint(**entry["fp"])
         fp = fingerprint(path)
         self.entries[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "fp": asdict(fp)}
         self.changed = True
@@ -100,8 +113,6 @@ def find_duplicates(scans: dict[str, Fingerprint]) -> list[Duplicate]:
             fa, fb = scans[a], scans[b]
             if fa.sha256 == fb.sha256:
                 out.append(Duplicate(a, b, True, 0))
-            else:
-                d = distance(fa, fb)
-                if d <= NEAR:
-                    out.append(Duplicate(a, b, False, d))
+            elif looks_alike(fa, fb):
+                out.append(Duplicate(a, b, False, distance(fa, fb)))
     return out

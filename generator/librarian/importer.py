@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
@@ -24,7 +24,7 @@ from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE, SLUG_RE, problems_from_v
 from ..yamlfile import load_yaml
 from .authorities import NameIndex, load_authorities
 from .columns import read_rows, split_cell
-from .dedupe import NEAR, Fingerprint, FingerprintCache, distance
+from .dedupe import Fingerprint, FingerprintCache, looks_alike
 from .eras import parse as parse_date
 from .records import Changes, dump_record, slugify
 
@@ -62,14 +62,20 @@ class ImportPlan:
 class _Row:
     """Collects one row's problems; the row is bad when any of them is an error."""
 
-    def __init__(self, rel: str, number: int, problems: list[Problem]):
+    def __init__(self, rel: str, number: int, problems: list[Problem], options: dict[str, str] | None = None):
         self.rel, self.number, self.problems, self.bad = rel, number, problems, False
+        self.options = options  # `sitegen add`: column -> the command-line option that sets it
 
     def report(self, column: str, what: Text, fix: Text | None, warning: bool = False) -> None:
         self.bad |= not warning
+        severity = "warning" if warning else "error"
+        if self.options is not None:
+            option = self.options.get(column, column)
+            self.problems.append(Problem(self.rel, what, fix, field=option, severity=severity))
+            return
         where = Text(f"{self.number}行目、列「{column}」: ", f"row {self.number}, column '{column}': ")
         self.problems.append(Problem(self.rel, Text(where.ja + what.ja, where.en + what.en), fix, field=column,
-                                     line=self.number, severity="warning" if warning else "error"))
+                                     line=self.number, severity=severity))
 
 
 def _has_japanese(text: str) -> bool:
@@ -138,15 +144,24 @@ def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None
     root = root.resolve()
     rel = csv_path.name
     problems: list[Problem] = []
-    creators, series = load_authorities(root, [], problems)
+    load_authorities(root, [], problems)
     if any(p.is_error for p in problems):
         raise ContentErrors(problems)
-    creator_index, series_index = NameIndex(creators), NameIndex(series)
     if rights is not None and not RIGHTS_RE.match(rights):
         raise ContentErrors([Problem("--rights", Text(f"「{rights}」は権利表示の URI ではありません。",
                                                       f"'{rights}' is not a rights URI."),
                                      Text(f"例: {RIGHTS_EXAMPLES}", f"for example {RIGHTS_EXAMPLES}"))])
     _, rows = read_rows(csv_path, rel)
+    return plan_rows(root, rel, rows, lambda name: images_dir / name, rights, skip_bad, problems)
+
+
+def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan_path: Callable[[str], Path],
+              rights: str | None = None, skip_bad: bool = False, problems: list[Problem] | None = None,
+              options: dict[str, str] | None = None) -> ImportPlan:
+    """The work of import for rows from anywhere (the spreadsheet, or `sitegen add`'s options)."""
+    problems = [] if problems is None else problems
+    creators, series = load_authorities(root, [], problems)
+    creator_index, series_index = NameIndex(creators), NameIndex(series)
     existing = _existing_records(root)
     cache = FingerprintCache(root / ".cache")
     scans = _existing_scans(root, cache)
@@ -158,17 +173,18 @@ def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None
     changes = Changes()
 
     for number, cells in rows:
-        row = _Row(rel, number, problems)
+        row = _Row(rel, number, problems, options)
         # --- scans: read first, because an existing scan's bytes say which record a row is
         files = split_cell(cells.get("file", ""))
         sources: list[tuple[Path, str, Fingerprint]] = []
         for k, name in enumerate(files):
-            src = images_dir / name
+            src = scan_path(name)
             if not src.is_file():
-                near = difflib.get_close_matches(name, [p.name for p in images_dir.iterdir()] if images_dir.is_dir() else [], n=1)
+                folder = src.parent
+                near = difflib.get_close_matches(name, [p.name for p in folder.iterdir()] if folder.is_dir() else [], n=1)
                 row.report("file", Text(f"画像ファイル {src} が見つかりません。", f"the scan {src} does not exist."),
-                           Text(f"ファイル名と --images のフォルダを確かめてください{'（' + near[0] + ' ではありませんか）' if near else ''}。",
-                                f"check the file name and the --images folder{f' (did you mean {near[0]}?)' if near else ''}."))
+                           Text(f"ファイル名とフォルダを確かめてください{'（' + near[0] + ' ではありませんか）' if near else ''}。",
+                                f"check the file name and its folder{f' (did you mean {near[0]}?)' if near else ''}."))
                 continue
             if src.suffix.lower() not in SCAN_SUFFIXES:
                 row.report("file", Text(f"「{name}」は対応していない種類のファイルです。", f"'{name}' is not a supported kind of scan."),
@@ -232,11 +248,11 @@ def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None
                            Text("同じ画像を2つの資料に使わないでください。", "do not use one scan for two items."))
             else:
                 for key, efp in scans.items():
-                    if key.split("/")[0] != item_id and efp.sha256 != fp.sha256 and distance(efp, fp) <= NEAR:
+                    if key.split("/")[0] != item_id and efp.sha256 != fp.sha256 and looks_alike(efp, fp):
                         row.report("file", Text(f"{src.name} は images/{key} とほぼ同じ絵です（撮り直しか縮小版かもしれません）。",
                                                 f"{src.name} looks like images/{key} (a re-scan or resized copy?)."),
-                                   Text("同じ資料なら id 列にその ID を書いてください。違う資料なら、このままで構いません。",
-                                        "if it is that item, put its id in the id column; if not, nothing to do."),
+                                   Text(f"同じ資料なら、その ID（{key.split('/')[0]}）の資料を更新してください。違う資料なら、このままで構いません。",
+                                        f"if it is that item, update {key.split('/')[0]} instead; if not, nothing to do."),
                                    warning=True)
             incoming.setdefault(fp.sha256, (number, item_id, fp))
         if old and not explicit and old.get("images") and sources and not any(

@@ -1,0 +1,101 @@
+"""`sitegen add SCAN... --id ID --title-ja …`: one new item from scans on the librarian's disk.
+
+The scans are copied (never moved or altered) into images/<id>/, and archive/<id>.yml is
+written with the given fields and commented placeholders for the rest. On a terminal with
+no metadata given, it asks for the essential fields.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BuildError, ContentErrors, Problem, Text, user_lang
+from ..models.archive import ITEM_TYPES
+from ..models.common import RIGHTS_EXAMPLES
+from .importer import plan_rows
+from .records import slugify
+
+# column of the import -> option of `add` (messages name what the librarian typed)
+OPTIONS = {"id": "--id", "title_ja": "--title-ja", "title_en": "--title-en", "reading": "--reading",
+           "type": "--type", "artist_ja": "--artist", "artist_en": "--artist", "series": "--series",
+           "date": "--date", "rights": "--rights", "file": "SCAN"}
+PLACEHOLDERS = {
+    "series": "series: fugaku36   # an id in archive/series.yml",
+    "date": "date: {text: 安政4年}",
+    "place": "place: {name: {ja: 場所, en: Place}, lat: 35.6940, lon: 139.7536}",
+    "dimensions": "dimensions: {height_cm: 25.7, width_cm: 37.9}",
+    "medium": "medium: {ja: 木版多色摺, en: Woodblock print}",
+    "subjects": "subjects: [富士山]",
+    "description": "description: {ja: 説明, en: Description}",
+    "source": "source: {institution: {ja: 千代田区立図書館, en: Chiyoda City Library}}",
+}
+_FIELDS = ("title_ja", "title_en", "reading", "type", "artist", "series", "date", "rights")
+
+
+@dataclass
+class AddResult:
+    id: str
+    scans: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _ask(args: argparse.Namespace) -> None:
+    ja = user_lang() == "ja"
+    questions = [
+        ("title_ja", "タイトル（日本語）", "Title in Japanese"),
+        ("title_en", "タイトル（英語、なければ空欄）", "Title in English (blank if none)"),
+        ("type", f"種類（{', '.join(ITEM_TYPES)}）", f"Type ({', '.join(ITEM_TYPES)})"),
+        ("rights", f"利用条件の URI（例: {RIGHTS_EXAMPLES.split(',')[0]}）", f"Rights URI (e.g. {RIGHTS_EXAMPLES.split(',')[0]})"),
+    ]
+    for attr, q_ja, q_en in questions:
+        answer = input(f"{q_ja if ja else q_en}: ").strip()
+        if answer:
+            setattr(args, attr, answer)
+
+
+def add_item(args: argparse.Namespace) -> AddResult:
+    root = args.root.resolve()
+    if not any(getattr(args, f, None) for f in _FIELDS) and not args.no_input and sys.stdin.isatty():
+        _ask(args)
+    names = [p.name for p in args.scans]
+    if len(set(names)) != len(names):
+        raise BuildError(Text("同じ名前の画像ファイルが2つあります。", "two of the scans have the same file name."),
+                         Text("どちらかの名前を変えてから実行してください。", "rename one of them first."))
+    by_name = {p.name: p.resolve() for p in args.scans}
+    cells = {"file": ";".join(names)}
+    for column, attr in (("id", "id"), ("title_ja", "title_ja"), ("title_en", "title_en"), ("reading", "reading"),
+                         ("type", "type"), ("artist_ja", "artist"), ("series", "series"), ("date", "date")):
+        value = getattr(args, attr, None)
+        if value:
+            cells[column] = value.strip()
+    if "id" not in cells:
+        # From the title: a scanner's file names (IMG_0001.jpg) say nothing about the item.
+        for basis in (cells.get("title_en"), cells.get("title_ja")):
+            if basis and slugify(basis):
+                cells["id"] = slugify(basis)
+                break
+    item_id = cells.get("id")
+    if item_id and (root / "archive" / f"{item_id}.yml").exists():
+        raise ContentErrors([Problem("sitegen add", Text(f"ID「{item_id}」の資料はすでにあります（archive/{item_id}.yml）。",
+                                                         f"an item with the id '{item_id}' already exists (archive/{item_id}.yml)."),
+                                     Text("別の ID を --id で指定してください。", "choose another id with --id."), field="--id")])
+    plan = plan_rows(root, "sitegen add", [(1, cells)], lambda name: by_name[name], rights=args.rights,
+                     options=OPTIONS)
+    result = plan.rows[0]
+    if result.action != "create":  # the scan is already an item: add never changes one
+        raise ContentErrors([Problem("sitegen add", Text(f"この画像はすでに資料「{result.id}」として登録されています。",
+                                                         f"this scan is already the item '{result.id}'."),
+                                     Text(f"archive/{result.id}.yml を編集してください。", f"edit archive/{result.id}.yml instead."),
+                                     field="SCAN")])
+    # The record, then the fields still to fill in, as comments the librarian can complete.
+    path, text = plan.changes.texts[0]
+    missing = [line for key, line in PLACEHOLDERS.items() if not re.search(rf"^{key}:", text, re.MULTILINE)]
+    if missing:
+        text += "# Still to fill in when known (remove the '# ' at the start of a line to use it):\n"
+        text += "".join(f"# {line}\n" for line in missing)
+    plan.changes.texts[0] = (path, text)
+    plan.changes.apply()
+    return AddResult(result.id, result.scans, plan.problems)

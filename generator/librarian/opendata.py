@@ -1,0 +1,130 @@
+"""Open data under data/: bunkazai.csv in the national 推奨データセット「文化財一覧」 format,
+items.json with every record, and the data page that lists the downloads with their licence."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..content import Content
+from ..context import BuildContext
+from ..models.archive import TYPE_LABELS, Item
+from ..render.docs import render_page
+from .authorities import creator_name
+from .eras import display as date_display
+
+# 推奨データセット 文化財一覧: the 34 columns, in the standard's order.
+BUNKAZAI_COLUMNS = [
+    "都道府県コード又は市区町村コード", "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "名称_通称", "名称_英語",
+    "文化財分類", "種類", "場所名称", "住所", "方書", "緯度", "経度", "電話番号", "内線番号", "員数（数）", "員数（単位）",
+    "法人番号", "所有者等", "文化財指定日", "利用可能曜日", "開始時間", "終了時間", "利用可能日時特記事項", "画像",
+    "画像_ライセンス", "概要", "概要_英語", "説明", "説明_英語", "URL", "備考",
+]
+UNITS = {"ukiyo-e": "枚", "map": "枚", "book": "冊", "document": "枚", "photo": "枚"}
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+# Files other steps publish under data/, described on the data page when present.
+OTHER_FILES = {"events.csv": ("教室・相談会の一覧（推奨データセット「イベント一覧」）",
+                              "Classes and consultations (national open-data event list format)")}
+
+
+def katakana(reading: str) -> str:
+    """名称_カナ is written in katakana; librarians write readings in hiragana."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in reading)
+
+
+def _image_url(ctx: BuildContext, item: Item) -> str:
+    published = (ctx.derived.get("iiif") or {}).get(item.id)
+    images = getattr(published, "images", None)
+    if images:
+        try:
+            return ctx.url(images[0].size_path(1200))
+        except (AttributeError, TypeError):  # another shape of the IIIF step's output: link the page instead
+            pass
+    return ""
+
+
+def _summary(content: Content, item: Item, lang: str) -> str:
+    parts = [creator_name(content.creators, c, lang) for c in item.creators if c.role == "artist"]
+    if item.series and item.series in content.series:
+        s = content.series[item.series].title
+        parts.append(s.en if lang == "en" and s.en else s.ja)
+    if item.date:
+        parts.append(date_display(item.date.text, item.date.start, item.date.end, lang))
+    if item.medium:
+        parts.append(item.medium.get(lang))
+    return ("　" if lang == "ja" else "; ").join(p for p in parts if p)
+
+
+def bunkazai_rows(content: Content, ctx: BuildContext) -> list[list[str]]:
+    ward = ctx.config.ward
+    rows = []
+    for no, item in enumerate(sorted(content.items, key=lambda i: i.id), start=1):
+        place_note = ""
+        if item.place is not None:
+            place_note = f"描かれた場所: {item.place.name.ja}"
+            if item.place.has_coordinates:
+                place_note += f"（{item.place.lat}, {item.place.lon}）"
+        owner = item.source.institution.ja if item.source else ""
+        row = {
+            "都道府県コード又は市区町村コード": ward.code, "NO": str(no), "都道府県名": ward.prefecture,
+            "市区町村名": ward.city, "名称": item.title.ja, "名称_カナ": katakana(item.title.reading or ""),
+            "名称_英語": item.title.en or "", "種類": TYPE_LABELS[item.type][0],
+            # 場所名称/緯度/経度 are where the property is kept, not the place a print shows (that goes in 備考).
+            "場所名称": owner, "電話番号": ward.phone, "員数（数）": "1", "員数（単位）": UNITS[item.type],
+            "所有者等": owner, "利用可能日時特記事項": "デジタルアーカイブで常時閲覧できます",
+            "画像": _image_url(ctx, item), "画像_ライセンス": item.rights,
+            "概要": _summary(content, item, "ja"), "概要_英語": _summary(content, item, "en"),
+            "説明": item.description.ja if item.description else "",
+            "説明_英語": (item.description.en or "") if item.description else "",
+            "URL": ctx.url(f"items/{item.id}/"),
+            "備考": "　".join(p for p in (f"資料ID: {item.id}", place_note) if p),
+        }
+        rows.append([row.get(column, "") for column in BUNKAZAI_COLUMNS])
+    return rows
+
+
+def bunkazai_csv(content: Content, ctx: BuildContext) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as the standard's template
+    writer.writerow(BUNKAZAI_COLUMNS)
+    writer.writerows(bunkazai_rows(content, ctx))
+    return out.getvalue()
+
+
+def items_json(content: Content, ctx: BuildContext) -> str:
+    records = []
+    for item in sorted(content.items, key=lambda i: i.id):
+        record = item.model_dump(mode="json", exclude_none=True)
+        record["url"] = {"ja": ctx.url(f"items/{item.id}/"), "en": ctx.url(f"items/{item.id}/", "en")}
+        if item.images:
+            record["manifest"] = ctx.url(f"iiif/{item.id}/manifest.json")
+        records.append(record)
+    data = {"site": ctx.site_url, "generated": ctx.today.isoformat(), "license": _license(ctx), "items": records,
+            "creators": [c.model_dump(mode="json", exclude_none=True) for c in content.creators.values()],
+            "series": [s.model_dump(mode="json", exclude_none=True) for s in content.series.values()]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _license(ctx: BuildContext) -> str:
+    return str((ctx.config.raw.get("extra") or {}).get("open_data_license") or DEFAULT_LICENSE)
+
+
+def write(content: Content, ctx: BuildContext) -> None:
+    folder = ctx.static / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bunkazai.csv").write_text(bunkazai_csv(content, ctx), encoding="utf-8", newline="")
+    (folder / "items.json").write_text(items_json(content, ctx), encoding="utf-8")
+    files = [
+        {"name": "bunkazai.csv", "ja": "所蔵資料の一覧（推奨データセット「文化財一覧」の34項目）",
+         "en": "The archive's items (national open-data format 文化財一覧, 34 columns; Japanese headings)",
+         "format": "CSV (UTF-8)", "count": len(content.items)},
+        {"name": "items.json", "ja": "すべての資料の記録（全項目）と作者・シリーズの典拠",
+         "en": "Every item record in full, with the creator and series authorities",
+         "format": "JSON", "count": len(content.items)},
+    ]
+    for name, (ja, en) in OTHER_FILES.items():
+        if (folder / name).exists():
+            files.append({"name": name, "ja": ja, "en": en, "format": "CSV (UTF-8)", "count": None})
+    ctx.add_nav(90, "オープンデータ", "Open data", "data/index.md")
+    render_page(ctx, "data/index.md", "data.md.j2", {"ja": "オープンデータ", "en": "Open data"},
+                files=files, license=_license(ctx))

@@ -1,0 +1,110 @@
+"""`sitegen report`: what still needs work before publishing, for staff.
+
+The same findings are printed as a terminal table and published as report/ in the built site
+(left out of the navigation; the search indexes only item, lesson and class pages).
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content import Content
+from ..context import BuildContext
+from ..render.docs import render_page
+from .dedupe import FingerprintCache, find_duplicates
+
+DEEP_ZOOM_MIN = 2000  # px on the long side: below this, deep zoom shows little more than the page
+
+
+@dataclass
+class Finding:
+    item: str
+    detail: str = ""
+    detail_en: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    ja: str
+    en: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def build_report(content: Content, cache_dir: Path | None) -> list[Section]:
+    sections = {s.key: s for s in [
+        Section("no-english-title", "英語のタイトルがない", "No English title"),
+        Section("no-rights", "利用条件がない", "No rights"),
+        Section("no-reading", "タイトルの読みがない", "No reading of the title"),
+        Section("no-coordinates", "緯度・経度がない地図", "Maps without coordinates"),
+        Section("small-scan", f"拡大表示には小さい画像（長辺 {DEEP_ZOOM_MIN:,} px 未満）",
+                f"Scans too small for deep zoom (long side under {DEEP_ZOOM_MIN:,} px)"),
+        Section("duplicate", "重複しているかもしれない画像", "Possible duplicate scans"),
+        Section("unread-date", "西暦に読み替えられない年代", "Dates that could not be read as years"),
+        Section("unlinked-name", "典拠（creators.yml）につながっていない作者名", "Creator names not linked to creators.yml"),
+    ]}
+    cache = FingerprintCache(cache_dir)
+    prints = {}
+    for item in content.items:
+        if not item.title.en:
+            sections["no-english-title"].findings.append(Finding(item.id))
+        if not item.rights:
+            sections["no-rights"].findings.append(Finding(item.id))
+        if not item.title.reading:
+            sections["no-reading"].findings.append(Finding(item.id))
+        if item.type == "map" and (item.place is None or not item.place.has_coordinates):
+            sections["no-coordinates"].findings.append(Finding(item.id))
+        if item.date is not None and item.date.start is None:
+            sections["unread-date"].findings.append(Finding(item.id, item.date.text, item.date.text))
+        for ref in item.creators:
+            if ref.id is None and ref.name is not None:
+                sections["unlinked-name"].findings.append(Finding(item.id, ref.name.ja, ref.name.get("en")))
+        for scan in item.images:
+            path = content.scan_path(item, scan)
+            fp = cache.get(path)
+            prints[f"{item.id}/{scan.file}"] = fp
+            if max(fp.width, fp.height) < DEEP_ZOOM_MIN:
+                size = f"{scan.file}: {fp.width:,} × {fp.height:,} px"
+                sections["small-scan"].findings.append(Finding(item.id, size, size))
+    for dup in find_duplicates(prints):
+        kind_ja = "同じファイル" if dup.same_bytes else "よく似た画像"
+        kind_en = "same file" if dup.same_bytes else "looks alike"
+        sections["duplicate"].findings.append(Finding(dup.a.split("/")[0], f"{dup.a} ＝ {dup.b}（{kind_ja}）",
+                                                      f"{dup.a} = {dup.b} ({kind_en})"))
+    cache.save()
+    return list(sections.values())
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: Japanese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def terminal_table(sections: list[Section], lang: str) -> str:
+    heads = [s.ja if lang == "ja" else s.en for s in sections]
+    width = max(_width(h) for h in heads) + 2
+    lines = [_pad("確認すること" if lang == "ja" else "Check", width) + ("件数" if lang == "ja" else "Items"),
+             "-" * (width + 6)]
+    for s, head in zip(sections, heads):
+        lines.append(_pad(head, width) + str(len(s.findings)))
+    for s, head in zip(sections, heads):
+        if s.findings:
+            lines += ["", f"{head} ({len(s.findings)})"]
+            for f in s.findings:
+                detail = f.detail if lang == "ja" else f.detail_en
+                lines.append(f"  {f.item}" + (f"  {detail}" if detail else ""))
+    return "\n".join(lines) + "\n"
+
+
+def write(content: Content, ctx: BuildContext) -> None:
+    """The staff page report/ (not in the navigation)."""
+    sections = build_report(content, ctx.cache)
+    titles = {i.id: i.title for i in content.items}
+    render_page(ctx, "report/index.md", "report.md.j2", {"ja": "品質レポート（職員用）", "en": "Quality report (staff)"},
+                sections=sections, titles=titles, today=ctx.today.isoformat(),
+                meta={"hide": ["navigation", "toc"], "search": {"exclude": True}})

@@ -1,0 +1,104 @@
+"""Authority pages: one per creator (creators/<id>/) and series (series/<id>/) listing their
+works, the lists of both, and the era browse page items/periods/."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..content import Content
+from ..context import BuildContext
+from ..librarian.eras import ERAS, display as date_display, era_of, year_range
+from ..models.archive import ROLE_LABELS, Item
+from .docs import render_page
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def name_lang(text: str) -> str:
+    """The language of a name as written (aliases mix 北斎 and Hokusai)."""
+    return "ja" if _JAPANESE.search(text) else "en"
+
+
+def work(content: Content, item: Item, lang: str, prefix: str) -> dict:
+    """What an authority or browse page shows of an item: title, date, link."""
+    title_en = lang == "en" and bool(item.title.en)
+    date = date_display(item.date.text, item.date.start, item.date.end, lang) if item.date else ""
+    return {"href": f"{prefix}items/{item.id}/", "title": item.title.en if title_en else item.title.ja,
+            "lang": "en" if title_en else "ja", "date": date,
+            "date_lang": "ja" if lang == "ja" or (item.date and date == item.date.text) else "en",
+            "sort": (item.date.start if item.date and item.date.start is not None else 9999, item.id)}
+
+
+def creator_href(creator_id: str, prefix: str = "../../") -> str:
+    """Link from a page two folders deep (items/<id>/) to a creator page (for item templates)."""
+    return f"{prefix}creators/{creator_id}/"
+
+
+def series_href(series_id: str, prefix: str = "../../") -> str:
+    return f"{prefix}series/{series_id}/"
+
+
+@dataclass
+class Period:
+    key: str
+    ja: str
+    en: str
+    start: int
+    works: list[Item] = field(default_factory=list)
+
+
+def periods(items: list[Item]) -> list[Period]:
+    """Items grouped by the era in which their date range begins; undated ones last."""
+    spans = {name: (roman, start, ERAS[i + 1][2] if i + 1 < len(ERAS) else None)
+             for i, (name, roman, start) in enumerate(ERAS)}
+    groups: dict[str, Period] = {}
+    for item in items:
+        start = item.date.start if item.date else None
+        era = era_of(start) if start is not None else None
+        if era is None:
+            if start is None:
+                key, ja, en, first = "undated", "年代不明", "Undated", 99999
+            else:
+                century = (start - 1) // 100 + 1
+                key, ja, en, first = f"c{century}", f"{century}世紀", f"{century}th century", (century - 1) * 100 + 1
+        else:
+            name, roman = era
+            _, first, last = spans[name]
+            years = year_range(first, last) if last else f"{first}–"
+            key, ja, en = f"era-{first}", f"{name}（{years}）", f"{roman} ({years})"
+        groups.setdefault(key, Period(key, ja, en, first)).works.append(item)
+    return sorted(groups.values(), key=lambda p: p.start)
+
+
+def write(content: Content, ctx: BuildContext) -> None:
+    roles = {k: v for k, v in ROLE_LABELS.items()}
+    by_creator: dict[str, list[Item]] = {cid: [] for cid in content.creators}
+    by_series: dict[str, list[Item]] = {sid: [] for sid in content.series}
+    for item in content.items:
+        for ref in item.creators:
+            if ref.id in by_creator and item not in by_creator[ref.id]:
+                by_creator[ref.id].append(item)
+        if item.series in by_series:
+            by_series[item.series].append(item)
+
+    def works(items: list[Item], lang: str, prefix: str) -> list[dict]:
+        return sorted((work(content, i, lang, prefix) for i in items), key=lambda w: w["sort"])
+
+    for cid, creator in content.creators.items():
+        render_page(ctx, f"creators/{cid}.md", "creator.md.j2", {"ja": creator.name.ja, "en": creator.name.en or creator.name.ja},
+                    creator=creator, works=lambda lang, items=by_creator[cid]: works(items, lang, "../../"),
+                    series=[s for s in content.series.values() if cid in s.creators], roles=roles, name_lang=name_lang)
+    for sid, s in content.series.items():
+        render_page(ctx, f"series/{sid}.md", "series.md.j2", {"ja": s.title.ja, "en": s.title.en or s.title.ja},
+                    series=s, works=lambda lang, items=by_series[sid]: works(items, lang, "../../"),
+                    creators=[content.creators[c] for c in s.creators if c in content.creators], name_lang=name_lang)
+    render_page(ctx, "creators/index.md", "authority_index.md.j2", {"ja": "作者", "en": "Creators"},
+                entries=[{"href": f"{cid}/", "ja": c.name.ja, "en": c.name.en, "reading": c.reading, "extra": c.life(),
+                          "count": len(by_creator[cid])} for cid, c in sorted(content.creators.items(), key=lambda kv: kv[1].reading or kv[0])],
+                kind="creators")
+    render_page(ctx, "series/index.md", "authority_index.md.j2", {"ja": "シリーズ", "en": "Series"},
+                entries=[{"href": f"{sid}/", "ja": s.title.ja, "en": s.title.en, "reading": s.title.reading, "extra": "",
+                          "count": len(by_series[sid])} for sid, s in sorted(content.series.items(), key=lambda kv: kv[1].title.reading or kv[0])],
+                kind="series")
+    render_page(ctx, "items/periods.md", "periods.md.j2", {"ja": "年代別に見る", "en": "Browse by period"},
+                periods=periods(content.items), work=lambda item, lang: work(content, item, lang, "../../"))
