@@ -1,0 +1,318 @@
+// The search page (search/?q=…): the query is normalised by the same rules as the build's
+// normaliser (generator/search/normalise.py; the data comes from normalise.json, written by
+// the build), then Pagefind answers from the index of this page's language.
+(function () {
+  "use strict";
+
+  // ---- the normaliser, as in normalise.py -------------------------------------------------
+  var T = null; // normalise.json
+  var RUNS = /[0-9a-z]+|[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}々〆ヵヶ]+/gu;
+  var VOWELS = "aiueo";
+
+  function fold(text) {
+    var t = text.normalize("NFKC").toLowerCase();
+    t = t.normalize("NFD").replace(/([a-z])[\u0300-\u036f]+/g, "$1").normalize("NFC");
+    var out = "";
+    for (var c of t) {
+      if (c >= "\u30a1" && c <= "\u30f6") c = String.fromCodePoint(c.codePointAt(0) - 0x60);
+      out += T.itaiji[c] || c;
+    }
+    return out;
+  }
+  function isKana(c) { return (c >= "\u3041" && c <= "\u309f") || c === "ー"; }
+  function isAscii(s) { return /^[\x00-\x7f]*$/.test(s); }
+
+  function loose(kana) {
+    var out = [];
+    for (var c of kana) {
+      c = T.small[c] || c;
+      if (c === "ー") {
+        if (!out.length || !T.vowel[out[out.length - 1]]) continue;
+        c = T.vowel[out[out.length - 1]];
+      }
+      var prev = out[out.length - 1];
+      if (prev && T.vowel[prev] && T.long[T.vowel[prev]].indexOf(c) >= 0) continue;
+      out.push(c);
+    }
+    return out.join("");
+  }
+
+  function kanaFromRomaji(word) {
+    if (word.length < 2 || !/^[a-z]+$/.test(word)) return null;
+    var out = "", i = 0, n = word.length;
+    while (i < n) {
+      var c = word[i], nxt = i + 1 < n ? word[i + 1] : "";
+      if (c === "n" && (nxt === "" || (VOWELS.indexOf(nxt) < 0 && nxt !== "y"))) {
+        out += "ん";
+        var after = i + 2 < n ? word[i + 2] : "";
+        i += nxt === "n" && (i + 2 >= n || (VOWELS + "y").indexOf(after) < 0) ? 2 : 1;
+        continue;
+      }
+      if (c === "m" && nxt && "bmp".indexOf(nxt) >= 0) { out += "ん"; i += 1; continue; }
+      if ((c === nxt && VOWELS.indexOf(c) < 0) || (c === "t" && word.slice(i + 1, i + 3) === "ch")) {
+        out += "っ"; i += 1; continue;
+      }
+      var found = false;
+      for (var size = 3; size >= 1; size--) {
+        var kana = T.romaji[word.slice(i, i + size)];
+        if (kana && (size > 1 || VOWELS.indexOf(c) >= 0)) { out += kana; i += size; found = true; break; }
+      }
+      if (!found) return null;
+    }
+    return out;
+  }
+
+  function bigrams(run, last) {
+    var cs = Array.from(run);
+    if (cs.length < 2) return cs.length ? [run] : [];
+    var out = [];
+    for (var i = 0; i < cs.length - 1; i++) out.push(cs[i] + cs[i + 1]);
+    if (last) out.push(cs[cs.length - 1]);
+    return out;
+  }
+
+  var longest = 0;
+  function readByTable(run) {
+    var cs = Array.from(run), out = "", i = 0;
+    while (i < cs.length) {
+      if (isKana(cs[i])) { out += cs[i]; i += 1; continue; }
+      var hit = null;
+      for (var size = Math.min(longest, cs.length - i); size > 1; size--) {
+        hit = T.readings[cs.slice(i, i + size).join("")];
+        if (hit) { out += hit; i += size; break; }
+      }
+      if (!hit) return null;
+    }
+    return out;
+  }
+
+  function queryTerms(query) {
+    var out = [];
+    var runs = fold(query).match(RUNS) || [];
+    runs.forEach(function (run) {
+      if (isAscii(run)) {
+        var kana = /^[a-z]+$/.test(run) ? kanaFromRomaji(run) : null;
+        out.push.apply(out, kana ? bigrams(loose(kana), false) : [run]);
+      } else if (Array.from(run).every(isKana)) {
+        out.push.apply(out, bigrams(loose(run), false));
+      } else {
+        var read = Array.from(run).length > 1 ? readByTable(run) : null;
+        out.push.apply(out, read ? bigrams(loose(read), false) : bigrams(run, false));
+      }
+    });
+    return out.filter(function (t, i) { return out.indexOf(t) === i; });
+  }
+
+  function encode(term) { // as pagefind.py's encode()
+    if (isAscii(term)) return term;
+    var out = "qj";
+    for (var c of term) out += c.codePointAt(0).toString(36).padStart(4, "0");
+    return out;
+  }
+
+  // ---- the page ----------------------------------------------------------------------------
+  var script = document.currentScript;
+  var root = new URL("../", script.src); // this file is <site>/search/search.js
+  var page = document.querySelector(".search-page");
+  if (!page) return;
+  var form = page.querySelector(".search-form");
+  var input = page.querySelector("#search-q");
+  var status = page.querySelector("#search-status");
+  var list = page.querySelector("#search-results");
+  var empty = page.querySelector("#search-empty");
+  var more = page.querySelector("#search-more");
+  var filterBox = page.querySelector("#search-filters");
+  var names = JSON.parse(page.getAttribute("data-filter-names"));
+  var ORDER = ["kind", "type", "artist", "series", "period", "place", "rights"];
+  var PAGE_SIZE = 10;
+  var pagefind = null, loading = null, seq = 0, results = [], shown = 0;
+  var chosen = {}; // filter -> list of values
+
+  function msg(name, q, n) {
+    return page.getAttribute("data-msg-" + name).replace("{q}", q).replace("{n}", String(n));
+  }
+
+  function ready() {
+    if (!loading) {
+      loading = Promise.all([
+        fetch(new URL("search/normalise.json", root)).then(function (r) { return r.json(); }),
+        import(new URL("pagefind/pagefind.js", root).href),
+      ]).then(function (got) {
+        T = got[0];
+        Object.keys(T.readings).forEach(function (k) { longest = Math.max(longest, Array.from(k).length); });
+        pagefind = got[1];
+        return pagefind.options({ baseUrl: root.pathname });
+      }).then(function () { return pagefind.init(); });
+    }
+    return loading;
+  }
+
+  function readAddress() {
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    chosen = {};
+    params.getAll("f").forEach(function (f) {
+      var at = f.indexOf(":");
+      if (at > 0) (chosen[f.slice(0, at)] = chosen[f.slice(0, at)] || []).push(f.slice(at + 1));
+    });
+  }
+
+  function writeAddress() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) params.set("q", input.value.trim());
+    Object.keys(chosen).forEach(function (k) { chosen[k].forEach(function (v) { params.append("f", k + ":" + v); }); });
+    var qs = params.toString();
+    history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+  }
+
+  function activeFilters() {
+    var out = {};
+    Object.keys(chosen).forEach(function (k) { if (chosen[k].length) out[k] = { any: chosen[k].slice() }; });
+    return out;
+  }
+
+  function run() {
+    var id = ++seq;
+    var q = input.value.trim();
+    writeAddress();
+    if (!q) {
+      list.textContent = ""; status.textContent = ""; empty.hidden = true; more.hidden = true; filterBox.hidden = true;
+      return Promise.resolve();
+    }
+    return ready().then(function () {
+      var terms = queryTerms(q);
+      if (!terms.length) return { results: [], filters: {} };
+      return pagefind.search(terms.map(encode).join(" "), { filters: activeFilters() });
+    }).then(function (found) {
+      if (id !== seq) return null; // a newer query is on its way
+      results = found.results; shown = 0; list.textContent = "";
+      renderFilters(found.filters || {});
+      return showMore(id, false).then(function () {
+        if (id !== seq) return;
+        var filtered = Object.keys(activeFilters()).length > 0;
+        if (results.length) {
+          status.textContent = msg("count", q, results.length);
+          empty.hidden = true;
+        } else {
+          status.textContent = msg(filtered ? "none-filtered" : "none", q, 0);
+          empty.hidden = false;
+        }
+      });
+    }).catch(function () {
+      if (id === seq) status.textContent = msg("error", q, 0);
+    });
+  }
+
+  function showMore(id, focusFirst) {
+    var next = results.slice(shown, shown + PAGE_SIZE);
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
+      if (id !== seq) return;
+      var first = null;
+      data.forEach(function (d) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.className = "search-result";
+        a.href = d.url;
+        if (d.meta.thumb) {
+          var img = document.createElement("img");
+          img.src = new URL(d.meta.thumb, root).href;
+          img.alt = "";
+          img.loading = "lazy";
+          img.className = "search-result__thumb";
+          a.appendChild(img);
+        }
+        var text = document.createElement("span");
+        text.className = "search-result__text";
+        var title = document.createElement("span");
+        title.className = "search-result__title";
+        title.textContent = d.meta.title || d.url;
+        text.appendChild(title);
+        var facts = [d.meta.kind, d.meta.artist, d.meta.date].filter(Boolean).join(" · ");
+        if (facts) {
+          var m = document.createElement("span");
+          m.className = "search-result__meta";
+          m.textContent = facts;
+          text.appendChild(m);
+        }
+        a.appendChild(text);
+        li.appendChild(a);
+        list.appendChild(li);
+        first = first || a;
+      });
+      shown += next.length;
+      more.hidden = shown >= results.length;
+      more.textContent = msg("more", "", 0);
+      if (focusFirst && first) first.focus();
+    });
+  }
+
+  function renderFilters(counts) {
+    var focused = document.activeElement && document.activeElement.getAttribute("data-filter");
+    filterBox.textContent = "";
+    var any = false;
+    ORDER.forEach(function (name) {
+      var values = Object.assign({}, counts[name] || {});
+      (chosen[name] || []).forEach(function (v) { if (!(v in values)) values[v] = 0; });
+      var keys = Object.keys(values).filter(function (v) { return values[v] > 0 || (chosen[name] || []).indexOf(v) >= 0; });
+      if (!keys.length) return;
+      any = true;
+      keys.sort(function (a, b) { return values[b] - values[a] || a.localeCompare(b); });
+      var set = document.createElement("fieldset");
+      set.className = "search-filter";
+      var legend = document.createElement("legend");
+      legend.textContent = names[name] || name;
+      set.appendChild(legend);
+      keys.forEach(function (v) {
+        var label = document.createElement("label");
+        label.className = "search-filter__option";
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.value = v;
+        box.setAttribute("data-filter", name + ":" + v);
+        box.checked = (chosen[name] || []).indexOf(v) >= 0;
+        box.addEventListener("change", function () {
+          var list = chosen[name] = chosen[name] || [];
+          if (box.checked) list.push(v); else list.splice(list.indexOf(v), 1);
+          run();
+        });
+        label.appendChild(box);
+        var text = document.createElement("span");
+        text.textContent = v + " (" + values[v] + ")";
+        label.appendChild(text);
+        set.appendChild(label);
+      });
+      filterBox.appendChild(set);
+    });
+    if (Object.keys(activeFilters()).length) {
+      var clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "search-filter__clear";
+      clear.setAttribute("data-filter", "clear");
+      clear.textContent = msg("clear", "", 0);
+      clear.addEventListener("click", function () { chosen = {}; run().then(function () { input.focus(); }); });
+      filterBox.appendChild(clear);
+      any = true;
+    }
+    filterBox.hidden = !any;
+    if (focused) {
+      var again = filterBox.querySelector('[data-filter="' + CSS.escape(focused) + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 80); // wait for the next keystroke, but not long
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+  more.addEventListener("click", function () { showMore(seq, true); });
+  window.__siteSearch = { queryTerms: function (q) { return ready().then(function () { return queryTerms(q); }); } };
+
+  readAddress();
+  if (input.value.trim()) run();
+})();

@@ -1,0 +1,275 @@
+"""THE normaliser: when two pieces of text are "the same" for searching.
+
+Both sides use what this module produces: the page side (whoosh catalogue, Pagefind hidden
+text) through `terms()`, the query side through `query_terms()`, and the browser through the
+table that table.py exports from the same data. The rules:
+
+- fold: NFKC (full-width letters, half-width kana), lower case, Latin accents dropped
+  (Tōkaidō = Tokaido), katakana -> hiragana, old -> new kanji forms (廣 -> 広, 嶽 -> 岳) from
+  pykakasi's itaiji dictionary (the maintained variant table of the KAKASI project).
+- loose kana: small kana as full size, ー as the vowel before it, long vowels collapsed
+  (とうきょう = ときょ = トーキョー), so Toukaidou, Tokaido and Tōkaidō meet in one form.
+- readings: a hand-written `reading` first, else pykakasi's; romaji typed by a reader is
+  turned into kana by Hepburn (and kunrei/wapuro) spelling, so hokusai meets ほくさい.
+- terms: character bigrams of every Japanese run (the word segmenters miss 富士 inside
+  富士山), and of its loose reading; other words as they are.
+"""
+from __future__ import annotations
+
+import functools
+import pickle
+import re
+import unicodedata
+from typing import Iterable
+
+from .kana import KANA_TO_ROMAJI, LONG_VOWEL_FOLLOWERS, ROMAJI_TO_KANA, SMALL_TO_LARGE, VOWEL_OF
+
+
+@functools.cache
+def itaiji() -> dict[int, str]:
+    """Old (and variant) kanji form -> the form in use today, from pykakasi's data."""
+    from pykakasi.properties import Configurations
+
+    with open(Configurations.dictpath(Configurations.jisyo_itaiji), "rb") as f:
+        table = pickle.load(f)
+    return {k: v for k, v in table.items() if isinstance(v, str) and len(v) == 1 and chr(k) != v}
+
+
+@functools.cache
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+_LATIN_MARKS = re.compile(r"([a-z])[\u0300-\u036f]+")
+
+
+def fold(text: str) -> str:
+    """The comparable form of any text (see the module's rules)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    # Drop accents only after Latin letters: NFD of が would otherwise lose its dakuten.
+    text = unicodedata.normalize("NFC", _LATIN_MARKS.sub(r"\1", unicodedata.normalize("NFD", text)))
+    text = "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+    return text.translate(itaiji())
+
+
+def is_kana(c: str) -> bool:
+    return "\u3041" <= c <= "\u309f" or c == "ー"
+
+
+def is_japanese(c: str) -> bool:
+    """Characters searched by bigram: kana, kanji (all CJK blocks), 々 and ー."""
+    o = ord(c)
+    return (0x3041 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+            or 0x20000 <= o <= 0x3FFFF or c in "々〆ヵヶ")
+
+
+def loose(kana: str) -> str:
+    """Hiragana with small kana enlarged, ー spelled out and long vowels collapsed."""
+    out: list[str] = []
+    for c in kana:
+        c = SMALL_TO_LARGE.get(c, c)
+        if c == "ー":
+            if not out or out[-1] not in VOWEL_OF:
+                continue
+            c = VOWEL_OF[out[-1]]
+        if out and out[-1] in VOWEL_OF and c in LONG_VOWEL_FOLLOWERS[VOWEL_OF[out[-1]]]:
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+def reading(text: str, hand: str | None = None) -> str:
+    """Hiragana reading: the librarian's own when given (it knows 冨嶽 is ふがく), else pykakasi's."""
+    if hand:
+        return fold(hand)
+    return "".join(seg["hira"] for seg in _kakasi().convert(fold(text)))
+
+
+def segments(text: str) -> list[tuple[str, str]]:
+    """(written form, hiragana reading) of each word pykakasi finds in folded text."""
+    return [(seg["orig"], seg["hira"]) for seg in _kakasi().convert(fold(text))]
+
+
+# --- romaji -------------------------------------------------------------------------------
+_MACRON = {"a": "ā", "u": "ū", "e": "ē", "o": "ō"}
+
+
+def romaji_forms(kana: str) -> set[str]:
+    """Hepburn spellings of a hiragana reading: with macrons (Tōkaidō), without (Tokaido) and
+    as typed on a keyboard (Toukaidou). Words are separated by spaces as in the reading."""
+    return {" ".join(_romaji(word, style) for word in fold(kana).split()) for style in ("macron", "plain", "typed")}
+
+
+def _romaji(kana: str, style: str) -> str:
+    out = ""
+    i = 0
+    double = False
+    while i < len(kana):
+        pair = kana[i:i + 2]
+        syl = KANA_TO_ROMAJI.get(pair) if len(pair) == 2 else None
+        if syl:
+            i += 2
+        else:
+            c = kana[i]
+            i += 1
+            if c == "っ":
+                double = True
+                continue
+            if c == "ん":
+                nxt = kana[i:i + 1]
+                out += "n'" if style == "typed" and nxt and (nxt in "あいうえおやゆよ") else "n"
+                continue
+            if c == "ー" and out and out[-1] in "aiueo":
+                syl = out[-1] if style == "typed" else ""
+                if style == "macron" and out[-1] in _MACRON:
+                    out = out[:-1] + _MACRON[out[-1]]
+                    continue
+            else:
+                syl = KANA_TO_ROMAJI.get(c, c)
+        if double and syl:
+            out += "t" if syl.startswith("ch") else syl[0]
+            double = False
+        if style != "typed" and out and syl and out[-1] in "aueo" and _is_long(out[-1], syl):
+            if style == "macron":
+                out = out[:-1] + _MACRON[out[-1]]
+            continue
+        out += syl
+    return out
+
+
+def _is_long(vowel: str, syl: str) -> bool:
+    return (vowel, syl) in {("a", "a"), ("u", "u"), ("e", "e"), ("o", "o"), ("o", "u")}
+
+
+_VOWELS = set("aiueo")
+
+
+def kana_from_romaji(word: str) -> str | None:
+    """hokusai -> ほくさい, shimbashi -> しんばし; None when the word is not romaji (e.g. English)."""
+    if len(word) < 2 or not word.isascii() or not word.isalpha():
+        return None
+    out: list[str] = []
+    i = 0
+    n = len(word)
+    while i < n:
+        c = word[i]
+        nxt = word[i + 1] if i + 1 < n else ""
+        if c == "n" and nxt not in _VOWELS and nxt != "y":
+            out.append("ん")
+            i += 2 if nxt == "n" and (i + 2 >= n or word[i + 2] not in _VOWELS | {"y"}) else 1
+            continue
+        if c == "m" and nxt in ("b", "m", "p"):
+            out.append("ん")
+            i += 1
+            continue
+        if c == nxt and c not in _VOWELS or (c == "t" and word[i + 1:i + 3] == "ch"):
+            out.append("っ")
+            i += 1
+            continue
+        for size in (3, 2, 1):
+            kana = ROMAJI_TO_KANA.get(word[i:i + size])
+            if kana and (size > 1 or c in _VOWELS):
+                out.append(kana)
+                i += size
+                break
+        else:
+            return None
+    return "".join(out)
+
+
+# --- terms --------------------------------------------------------------------------------
+_RUNS = re.compile(r"[0-9a-z]+|[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff々〆ヵヶ]+")
+
+
+def bigrams(run: str, last: bool = True) -> list[str]:
+    """Overlapping pairs, and (for the page side) the last character alone, so that every
+    character starts a term and a one-character query matches as a prefix."""
+    if len(run) < 2:
+        return [run] if run else []
+    return [run[i:i + 2] for i in range(len(run) - 1)] + ([run[-1]] if last else [])
+
+
+def runs(folded: str) -> list[str]:
+    return _RUNS.findall(folded)
+
+
+def terms(text: str, hand_reading: str | None = None) -> list[str]:
+    """Index terms of a text: bigrams of its folded Japanese and of the loose reading, romaji
+    words as the bigrams of their kana, other words as they are."""
+    out: list[str] = []
+    for run in runs(fold(text)):
+        if run.isascii():
+            kana = kana_from_romaji(run) if run.isalpha() else None
+            out.extend(bigrams(loose(kana)) if kana else [run])
+            continue
+        out.extend(bigrams(run))
+        out.extend(bigrams(loose(reading(run))))
+    if hand_reading:
+        for word in runs(fold(hand_reading)):
+            out.extend(bigrams(loose(word)) if not word.isascii() else [word])
+    return out
+
+
+def vocabulary_readings(texts: Iterable[str]) -> dict[str, str]:
+    """Kanji words of the archive -> hiragana reading: the query side's way from 北斎 to
+    ほくさい without a dictionary (the browser gets this table, not pykakasi). Sub-words that
+    pykakasi reads as one word are included, so 富士 is known from 富士山."""
+    table: dict[str, str] = {}
+    for text in texts:
+        for run in runs(fold(text)):
+            if run.isascii() or all(is_kana(c) for c in run):
+                continue
+            for word, hira in segments(run):
+                if len(word) < 2 or all(is_kana(c) for c in word):
+                    continue
+                table.setdefault(word, hira)
+                for size in range(2, min(len(word), 5)):
+                    for start in range(len(word) - size + 1):
+                        sub = word[start:start + size]
+                        if sub in table or any(is_kana(c) for c in sub):
+                            continue
+                        parts = segments(sub)
+                        # Only a reading that is part of the whole word's: 奈川 (ながわ) from
+                        # 神奈川, never 神奈 read alone as かんな.
+                        if len(parts) == 1 and parts[0][0] == sub and parts[0][1] in hira:
+                            table[sub] = parts[0][1]
+    return table
+
+
+def _read_by_table(run: str, table: dict[str, str]) -> str | None:
+    """Greedy longest match of a query's kanji run against the archive's words; None when a
+    kanji is not covered (then the kanji themselves are searched)."""
+    longest = max((len(k) for k in table), default=0)
+    out = ""
+    i = 0
+    while i < len(run):
+        if is_kana(run[i]):
+            out += run[i]
+            i += 1
+            continue
+        for size in range(min(longest, len(run) - i), 1, -1):
+            hit = table.get(run[i:i + size])
+            if hit:
+                out += hit
+                i += size
+                break
+        else:
+            return None
+    return out
+
+
+def query_terms(query: str, table: dict[str, str]) -> list[str]:
+    """The terms a query needs (all of them): one form per word, matching `terms()`."""
+    out: list[str] = []
+    for run in runs(fold(query)):
+        if run.isascii():
+            kana = kana_from_romaji(run) if run.isalpha() else None
+            out.extend(bigrams(loose(kana), last=False) if kana else [run])
+        elif all(is_kana(c) for c in run):
+            out.extend(bigrams(loose(run), last=False))
+        else:
+            read = _read_by_table(run, table) if len(run) > 1 else None
+            out.extend(bigrams(loose(read), last=False) if read else bigrams(run, last=False))
+    return list(dict.fromkeys(out))

@@ -1,0 +1,62 @@
+"""`sitegen search QUERY`: the archive's catalogue for librarians, from the command line.
+
+The same normaliser and catalogue as the site: ほくさい, hokusai and 北斎 give the same
+answers here as on the search page. Field queries narrow: artist:北斎 type:map period:江戸.
+"""
+from __future__ import annotations
+
+import argparse
+
+from .cli import command
+from .errors import user_lang
+
+
+def _setup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="+", help="words to find; field:value narrows (artist, series, title, place, "
+                                            "subject, type, period, rights), e.g. artist:北斎 type:map")
+    p.add_argument("--root", type=__import__("pathlib").Path, default=__import__("pathlib").Path("."),
+                   help="the repository folder (default: here)")
+    p.add_argument("--limit", type=int, default=20, help="how many results to list (default 20)")
+    p.add_argument("--facets", action="store_true", help="also count the results by type, artist, series, period, place and rights")
+
+
+def catalogue(root):
+    """The cached catalogue when no record changed since it was built, else a fresh one."""
+    from .content import load_content
+    from .search import catalog, records, table
+
+    saved = catalog.open_saved(root / ".cache", root)
+    if saved:
+        return saved
+    content = load_content(root)  # ContentErrors: the CLI prints them and exits 1
+    recs = records.records(content)
+    readings = table.reading_table(recs)
+    return catalog.save(recs, readings, root / ".cache", root), readings
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .search import catalog
+
+    ja = user_lang() == "ja"
+    text = " ".join(args.query)
+    ix, readings = catalogue(args.root.resolve())
+    hits, total = catalog.search(ix, text, readings, limit=max(1, args.limit))
+    if not hits:
+        print(f"「{text}」に合う資料はありません。" if ja else f"no items match '{text}'.")
+        print("言葉を短くする、ひらがなやローマ字で書く（ほくさい、hokusai）、artist: などの絞り込みを外す、を試してください。" if ja
+              else "try fewer or shorter words, the name in kana or romaji (ほくさい, hokusai), or drop field filters such as artist:.")
+        return 0
+    print(f"「{text}」: {total} 件" if ja else f"'{text}': {total} item(s)")
+    for h in hits:
+        title = h.title_ja if ja or not h.title_en else h.title_en
+        print(f"{h.id}\t{h.type}\t{title}")
+    if args.facets:
+        for name, counts in catalog.facet_counts(ix, text, readings).items():
+            listed = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            if listed:
+                print(f"{name}: {listed}")
+    return 0
+
+
+command("search", "資料を検索する（読み・ローマ字・旧字体でも）", "search the archive (kana, romaji and old kanji forms work too)",
+        _setup, _run)
