@@ -17,7 +17,7 @@ Setup = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Setup, Run, str]] = {}
 # Modules that register further commands (add, import, report, search) when imported.
-COMMAND_MODULES: list[str] = ["generator.librarian_cli"]
+COMMAND_MODULES: list[str] = ["generator.librarian_cli", "generator.search_cli"]
 
 
 def command(name: str, help_ja: str, help_en: str, setup: Setup, run: Run) -> None:
