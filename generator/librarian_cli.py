@@ -45,7 +45,9 @@ def _import_run(args: argparse.Namespace) -> int:
         print(f"{what}: archive/{r.id}.yml{detail}{scans}")
     counts = {a: sum(r.action == a for r in plan.rows) for a in ("create", "update", "unchanged")}
     if not args.dry_run:
-        plan.changes.apply()
+        from .librarian.records import write_all
+
+        write_all(plan.changes)
     prefix = ("（試しに実行: 何も書き込んでいません）" if _ja() else "(dry run: nothing written) ") if args.dry_run else ""
     if _ja():
         print(f"{prefix}新規 {counts['create']} 件、更新 {counts['update']} 件、変更なし {counts['unchanged']} 件"

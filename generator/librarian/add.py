@@ -16,7 +16,7 @@ from ..errors import BuildError, ContentErrors, Problem, Text, user_lang
 from ..models.archive import ITEM_TYPES
 from ..models.common import RIGHTS_EXAMPLES
 from .importer import plan_rows
-from .records import slugify
+from .records import slugify, write_all
 
 # column of the import -> option of `add` (messages name what the librarian typed)
 OPTIONS = {"id": "--id", "title_ja": "--title-ja", "title_en": "--title-en", "reading": "--reading",
@@ -97,5 +97,5 @@ def add_item(args: argparse.Namespace) -> AddResult:
         text += "# Still to fill in when known (remove the '# ' at the start of a line to use it):\n"
         text += "".join(f"# {line}\n" for line in missing)
     plan.changes.texts[0] = (path, text)
-    plan.changes.apply()
+    write_all(plan.changes)
     return AddResult(result.id, result.scans, plan.problems)

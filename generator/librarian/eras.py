@@ -134,12 +134,19 @@ def year_range(start: int, end: int) -> str:
 
 
 def era_of(year: int) -> tuple[str, str] | None:
-    """(era, Hepburn) in which a year began (for browse grouping: 1854 -> 嘉永, not 安政)."""
+    """(era, Hepburn) of a Western year: the latest era begun by then (1854 -> 安政, whose first
+    year it is). Browse pages prefer the era a date's text names (嘉永7年 stays in 嘉永)."""
     found = None
     for name, roman, start in ERAS:
         if start <= year:
             found = (name, roman)
-    return found if year < 2100 and year >= ERAS[0][2] else None
+    return found if ERAS[0][2] <= year < 2100 else None
+
+
+def era_named(text: str) -> tuple[str, str] | None:
+    """(era, Hepburn) that a date text names, if it names one."""
+    parsed = parse(text)
+    return (parsed.era, _ERA[parsed.era][0]) if parsed and parsed.era else None
 
 
 def display(text: str, start: int | None, end: int | None, lang: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from ..errors import BuildError, Text
 from ..models.archive import Item
 
 
@@ -87,14 +88,21 @@ class Changes:
         remove what was staged and put back what was replaced."""
         staged: list[tuple[Path, Path]] = []
         done: list[tuple[Path, Path | None]] = []  # (target, backup of the file it replaced)
+        made: list[Path] = []  # folders this run created
+
+        def folder(path: Path) -> None:
+            missing = [p for p in (path, *path.parents) if not p.exists()]
+            path.mkdir(parents=True, exist_ok=True)
+            made.extend(reversed(missing))
+
         try:
             for src, dest in self.copies:
-                dest.parent.mkdir(parents=True, exist_ok=True)
+                folder(dest.parent)
                 tmp = dest.with_name(f".{dest.name}.sitegen-tmp")
                 shutil.copy2(src, tmp)  # a copy: the librarian's original stays where it was
                 staged.append((tmp, dest))
             for dest, text in self.texts:
-                dest.parent.mkdir(parents=True, exist_ok=True)
+                folder(dest.parent)
                 tmp = dest.with_name(f".{dest.name}.sitegen-tmp")
                 tmp.write_text(text, encoding="utf-8", newline="\n")
                 staged.append((tmp, dest))
@@ -113,7 +121,24 @@ class Changes:
                     dest.unlink(missing_ok=True)
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
+            for path in reversed(made):
+                try:
+                    path.rmdir()
+                except OSError:
+                    pass
             raise
         for _, backup in done:
             if backup is not None:
                 backup.unlink(missing_ok=True)
+
+
+def write_all(changes: Changes) -> None:
+    """Apply the changes; a disk failure becomes one sentence (and nothing is left changed)."""
+    try:
+        changes.apply()
+    except OSError as exc:
+        raise BuildError(
+            Text(f"ファイルを書けませんでした（{exc.strerror}: {exc.filename or ''}）。何も変更していません。",
+                 f"could not write the files ({exc.strerror}: {exc.filename or ''}). Nothing was changed."),
+            Text("ディスクの空きと、フォルダへの書き込み権限を確かめてから、もう一度実行してください。",
+                 "check the free disk space and that the folders are writable, then run it again.")) from exc

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..content import Content
 from ..context import BuildContext
-from ..librarian.eras import ERAS, display as date_display, era_of, year_range
+from ..librarian.eras import ERAS, display as date_display, era_named, era_of, year_range
 from ..models.archive import ROLE_LABELS, Item
 from .docs import render_page
 
@@ -54,7 +54,7 @@ def periods(items: list[Item]) -> list[Period]:
     groups: dict[str, Period] = {}
     for item in items:
         start = item.date.start if item.date else None
-        era = era_of(start) if start is not None else None
+        era = (era_named(item.date.text) if item.date else None) or (era_of(start) if start is not None else None)
         if era is None:
             if start is None:
                 key, ja, en, first = "undated", "年代不明", "Undated", 99999

@@ -1,0 +1,49 @@
+"""`sitegen report`: what a librarian still has to fix, as a terminal table."""
+from __future__ import annotations
+
+from test_librarian_import import CC0, csv_file, run, scan
+
+from generator.cli import main
+
+
+def test_report_lists_what_needs_work(repo, tmp_path, capsys):
+    scans = tmp_path / "scans"
+    scan(scans / "big.jpg", 1, size=(2400, 1600))
+    scan(scans / "tiny.jpg", 2, size=(300, 200))
+    (scans / "copy.jpg").write_bytes((repo / "images" / "kanda-myojin-hikifuda" / "front.jpg").read_bytes())
+    rows = [
+        f"big-map,big.jpg,大きな地図,Big map,map,嘉永年間,{CC0}",  # a map without coordinates
+        f"tiny-print,tiny.jpg,小さな絵,,ukiyo-e,そのうち,{CC0}",  # too small, no English title, unread date
+    ]
+    header = "id,file,title_ja,title_en,type,date,rights"
+    assert run(repo, str(csv_file(tmp_path / "cat.csv", rows, header=header)), "--images", str(scans)) == 0
+    # A second item with a scan the archive already holds (written by hand: import refuses it).
+    (repo / "images" / "copied-leaflet").mkdir()
+    (repo / "images" / "copied-leaflet" / "front.jpg").write_bytes((scans / "copy.jpg").read_bytes())
+    (repo / "archive" / "copied-leaflet.yml").write_text(
+        f"id: copied-leaflet\ntype: document\ntitle: {{ja: 引札, en: Leaflet, reading: ひきふだ}}\nrights: {CC0}\n"
+        "images:\n  - file: front.jpg\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", "--root", str(repo)]) == 0
+    out = capsys.readouterr().out
+    summary = dict(line.rsplit(None, 1) for line in out.split("\n\n")[0].splitlines()[2:])
+    assert summary["No English title"] == "2"  # tiny-print and the sample hikifuda
+    assert summary["No rights"] == "0"
+    assert summary["Maps without coordinates"] == "1"
+    assert summary["Scans too small for deep zoom (long side under 2,000 px)"].isdigit()
+    duplicates = out.split("Possible duplicate scans (")[1].split("\n\n")[0]
+    assert duplicates.count("(same file)") == 1
+    assert summary["Dates that could not be read as years"] == "1"
+    assert "  big-map\n" in out.split("Maps without coordinates (1)")[1]
+    assert "tiny-print  tiny.jpg: 300 × 200 px" in out
+    assert "big-map" not in out.split("Scans too small")[2]
+    assert "copied-leaflet/front.jpg = kanda-myojin-hikifuda/front.jpg (same file)" in out
+    assert "tiny-print  そのうち" in out
+    assert "No reading of the title" in out and "  big-map\n" in out.split("No reading of the title (")[1]
+
+
+def test_report_in_japanese(repo, capsys, monkeypatch):
+    monkeypatch.setenv("SITEGEN_LANG", "ja")
+    assert main(["report", "--root", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "英語のタイトルがない" in out and "件数" in out
