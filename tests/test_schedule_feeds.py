@@ -176,3 +176,14 @@ def test_atom_feeds_list_new_and_changed_classes_and_new_items(repo, tmp_path):
     archive = ET.parse(static / "feeds" / "archive.atom").getroot()
     links = [e.find("a:link", ns).get("href") for e in archive.findall("a:entry", ns)]
     assert links and all("/items/" in href for href in links)
+
+
+def test_a_site_without_classes_still_publishes_valid_empty_feeds(repo, tmp_path):
+    for path in (repo / "lessons/schedule/courses").glob("*.yml"):
+        path.unlink()
+    static = derive(repo, tmp_path / "w")
+    cal = parse(static / "calendar" / "all.ics")
+    assert cal["METHOD"] == "PUBLISH" and not cal.walk("VEVENT")
+    rows = list(csv.reader(io.StringIO((static / "data/events.csv").read_text(encoding="utf-8"))))
+    assert rows == [list(COLUMNS)]
+    ET.parse(static / "feeds" / "classes.atom")

@@ -66,6 +66,7 @@ def occ_view(o: Occurrence, lang: str, here: str) -> dict:
         "status": status_text(o.status, lang), "status_key": o.status, "cancelled": o.cancelled,
         "moved_from": day_text(o.original, lang) if o.moved else None,
         "note": t(o.note, lang) if o.note else None, "note_lang": text_lang(o.note, lang) if o.note else lang,
+        "past": False,
     }
 
 
@@ -117,13 +118,14 @@ def write(content: Content, ctx: BuildContext) -> None:
             in_month = [o for o in occs if month_of(o) == month]
             title = (f"{month_text(month, lang)}の教室・相談会" if lang == "ja" else f"Classes in {month_text(month, lang)}")
             body = render_template(
-                "classes_month.md.j2", **common, title=title, rows=[occ_view(o, lang, here) for o in in_month],
+                "classes_month.md.j2", **common, title=title,
+                rows=[occ_view(o, lang, here) | {"past": o.date < ctx.today} for o in in_month],
                 prev={"label": month_text(months[i - 1], lang), "url": link(lang, here, f"classes/{months[i - 1]}/")} if i else None,
                 next={"label": month_text(months[i + 1], lang), "url": link(lang, here, f"classes/{months[i + 1]}/")}
                 if i + 1 < len(months) else None, back=link(lang, here, "classes/"))
             write_page(ctx, lang, f"classes/{month}.md", title, body)
         here = "classes/past/"
-        groups = [(month_text(m, lang), [occ_view(o, lang, here) for o in g])
+        groups = [(month_text(m, lang), [occ_view(o, lang, here) | {"past": True} for o in g])
                   for m, g in groupby(sorted(past, key=lambda o: o.start, reverse=True), key=month_of)]
         body = render_template("classes_past.md.j2", **common, groups=groups, back=link(lang, here, "classes/"))
         write_page(ctx, lang, "classes/past.md", "終わった教室・相談会" if lang == "ja" else "Past sessions", body)
@@ -138,7 +140,7 @@ def _course_page(ctx: BuildContext, lang: str, course, occs: list[Occurrence], f
     venues = {o.venue.id: o.venue for o in occs}
     body = render_template(
         "course.md.j2", **common, course=course, today=ctx.today,
-        rows=[occ_view(o, lang, here) | {"past": o.date < ctx.today} for o in occs],
+        rows=[occ_view(o, lang, here) | {"past": o.date < ctx.today} for o in occs],  # finished dates say so
         sessions=sessions, ics=link(lang, here, ics_path), webcal=_webcal(ctx, ics_path),
         venues=[{"v": v, "url": link(lang, here, f"classes/venues/{v.id}/")} for v in venues.values()],
         lessons=[{"title": titles.get(s, s), "url": link(lang, here, f"lessons/{s}/")} for s in course.lessons],
