@@ -205,11 +205,18 @@ def terms(text: str, hand_reading: str | None = None) -> list[str]:
             out.extend(bigrams(loose(kana)) if kana else [run])
             continue
         out.extend(bigrams(run))
-        out.extend(bigrams(loose(reading(run))))
+        out.extend(_reading_bigrams(reading(run)))
     if hand_reading:
         for word in runs(fold(hand_reading)):
-            out.extend(bigrams(loose(word)) if not word.isascii() else [word])
+            out.extend(_reading_bigrams(word) if not word.isascii() else [word])
     return out
+
+
+def _reading_bigrams(kana: str) -> list[str]:
+    """Bigrams of the loose reading, and of the reading as written: collapsing long vowels
+    across a word boundary (しまのうみべ -> しまのみべ) must not hide うみべ from a query."""
+    plain = "".join(SMALL_TO_LARGE.get(c, c) for c in kana)
+    return list(dict.fromkeys(bigrams(loose(kana)) + bigrams(plain)))
 
 
 def vocabulary_readings(texts: Iterable[str]) -> dict[str, str]:
