@@ -14,6 +14,8 @@ def lang_map(value: Any, en: str | None = None) -> dict[str, list[str]]:
         ja, en = value.get("ja") or value.get("en") or "", value.get("en")
     elif isinstance(value, tuple):
         ja, en = value
+    elif hasattr(value, "ja"):  # authority titles (SeriesTitle) and other ja/en models
+        ja, en = value.ja, getattr(value, "en", None)
     else:
         ja = str(value)
     out = {"ja": [ja]}

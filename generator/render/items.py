@@ -1,10 +1,19 @@
-"""Archive pages: the list of items and one page per item (items/<id>/)."""
+"""Archive pages: the list of items, browse pages per type, and one page per item (items/<id>/).
+
+Item pages carry the deep-zoom viewer (OpenSeadragon, served from the site itself) over the
+IIIF services the derive step published (ctx.derived["iiif"]); without JavaScript they show a
+large still image.
+"""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from ..content import Content
-from ..context import BuildContext
-from ..models.archive import ROLE_LABELS, TYPE_LABELS, Item
-from .docs import render_page, render_template, t, text_lang, write_page
+from ..context import LANGS, BuildContext
+from ..errors import BuildError, Text
+from ..models.archive import ITEM_TYPES, ROLE_LABELS, TYPE_LABELS, Item
+from .docs import render_template, t, text_lang, write_page
 
 RIGHTS_LABELS = {
     "publicdomain/mark": ("パブリックドメイン", "Public domain"),
@@ -14,6 +23,8 @@ RIGHTS_LABELS = {
     "rightsstatements.org/vocab/InC": ("著作権あり", "In copyright"),
     "rightsstatements.org/vocab/NoC": ("著作権の制約なし", "No copyright"),
 }
+OSD = Path("node_modules/openseadragon/build/openseadragon/openseadragon.min.js")
+VIEWER_DIR = "viewer"  # site path of the viewer library (one copy for both languages)
 
 
 def rights_label(uri: str, lang: str) -> str:
@@ -23,29 +34,154 @@ def rights_label(uri: str, lang: str) -> str:
     return uri
 
 
-def item_values(item: Item, lang: str) -> dict:
+def root_prefix(page_dir: str, lang: str) -> str:
+    """Relative path from a page (its folder, e.g. 'items/x/') to the site root."""
+    depth = len([p for p in page_dir.split("/") if p]) + (1 if lang == "en" else 0)
+    return "../" * depth
+
+
+def label(value, lang: str) -> dict:
+    """Text and its real language (for lang=""), from a language map, authority title or string."""
+    if value is None:
+        return {"text": "", "lang": lang}
+    if hasattr(value, "ja") and not isinstance(value, str):
+        en = getattr(value, "en", None)
+        if lang == "en" and en:
+            return {"text": en, "lang": "en"}
+        return {"text": value.ja, "lang": "ja"}
+    return {"text": t(value, lang), "lang": text_lang(value, lang)}
+
+
+def series_label(content: Content, series_id: str, lang: str) -> dict:
+    entry = content.series.get(series_id) if content.series else None
+    title = getattr(entry, "title", None)
+    return label(title, lang) if title else {"text": series_id, "lang": "en"}
+
+
+def item_title(item: Item, lang: str) -> dict:
+    if lang == "en" and item.title.en:
+        return {"text": item.title.en, "lang": "en"}
+    return {"text": item.title.ja, "lang": "ja"}
+
+
+def item_values(content: Content, item: Item, lang: str) -> dict:
     creators = []
     for c in item.creators:
-        name = t(c.name, lang) if c.name else (c.id or "")
-        creators.append({"role": ROLE_LABELS[c.role][0 if lang == "ja" else 1], "name": name,
-                         "lang": text_lang(c.name, lang) if c.name else lang, "href": None})
+        name = label(c.name, lang) if c.name else {"text": c.id or "", "lang": lang}
+        creators.append({"role": ROLE_LABELS[c.role][0 if lang == "ja" else 1], "name": name["text"],
+                         "lang": name["lang"], "href": f"../../creators/{c.id}/" if c.id and content.creators
+                         and c.id in content.creators else None})
     return {
         "item": item,
         "type_label": TYPE_LABELS[item.type][0 if lang == "ja" else 1],
         "creators": creators,
+        "series": series_label(content, item.series, lang) if item.series else None,
+        "series_href": f"../../series/{item.series}/" if item.series and content.series
+        and item.series in content.series else None,
         "date_text": item.date.text if item.date else "",
         "rights_label": rights_label(item.rights, lang),
     }
 
 
+def _browse_css(page_dir: str) -> str:
+    # Each language tree has its own copy of assets/site/: relative within the language.
+    return root_prefix(page_dir, "ja") + "assets/site/archive/browse.css"
+
+
+def card(item: Item, iiif: dict, lang: str, root: str) -> dict:
+    entry = iiif.get(item.id)
+    thumb = None
+    if entry and entry.images:
+        service = entry.images[0]
+        w, h = service.size_of(400)
+        thumb = {"src": root + service.size_path(400), "width": w, "height": h}
+    return {"item": item, "title": item_title(item, lang), "href": f"{root}items/{item.id}/",
+            "type_label": TYPE_LABELS[item.type][0 if lang == "ja" else 1], "thumb": thumb,
+            "date_text": item.date.text if item.date else ""}
+
+
+def copy_viewer_library(ctx: BuildContext) -> None:
+    """OpenSeadragon from npm (pinned in package.json), published with the site: no CDN."""
+    src = ctx.root / OSD
+    if not src.is_file():
+        raise BuildError(
+            Text("拡大表示のための OpenSeadragon が見つかりません（node_modules がありません）。",
+                 "OpenSeadragon, which the deep-zoom viewer needs, is missing (no node_modules)."),
+            Text("リポジトリのフォルダで `npm ci` を実行してから、もう一度 build してください。",
+                 "run `npm ci` in the repository folder, then build again."))
+    dest = ctx.static / VIEWER_DIR
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dest / "openseadragon.min.js")
+
+
+def viewer_images(entry, item: Item, lang: str, root: str) -> list[dict]:
+    images = []
+    title = item_title(item, lang)["text"]
+    for n, service in enumerate(entry.images if entry else [], 1):
+        scan_label = label(service.scan.label, lang) if service.scan.label else None
+        name = scan_label["text"] if scan_label else (f"{n}枚目" if lang == "ja" else f"image {n}")
+        large_w, large_h = service.size_of(1600)
+        thumb_w, thumb_h = service.size_of(200)
+        full_w = service.tiles.max_width or service.width
+        full_h = service.tiles.max_height or service.height
+        images.append({
+            "n": n, "name": name, "name_lang": scan_label["lang"] if scan_label else lang,
+            "alt": f"{title}（{name}）" if lang == "ja" else f"{title} ({name})",
+            "info": root + service.path + "/info.json",
+            "large": root + service.size_path(1600), "large_w": large_w, "large_h": large_h,
+            "thumb": root + service.size_path(200), "thumb_w": thumb_w, "thumb_h": thumb_h,
+            "full": root + service.full_path, "full_w": full_w, "full_h": full_h,
+        })
+    return images
+
+
+def citation(item: Item, lang: str, url: str, today) -> str:
+    names = [label(c.name, lang)["text"] for c in item.creators if c.name and c.role in ("artist", "author", "cartographer")]
+    title = item_title(item, lang)["text"]
+    held = label(item.source.institution, lang)["text"] if item.source else ""
+    if lang == "ja":
+        parts = ["・".join(names), f"『{title}』", item.date.text if item.date else "", held]
+        return "、".join(p for p in parts if p) + f"。{url}（{today.isoformat()} 閲覧）"
+    parts = [", ".join(names), f"“{title}”", item.date.text if item.date else "", held]
+    return ". ".join(p for p in parts if p) + f". {url} (accessed {today.isoformat()})."
+
+
 def write(content: Content, ctx: BuildContext) -> None:
     ctx.add_nav(10, "アーカイブ", "Archive", "items/index.md")
-    render_page(ctx, "items/index.md", "items_index.md.j2", {"ja": "デジタルアーカイブ", "en": "Digital archive"},
-                items=content.items)
-    for item in content.items:
-        for lang in ("ja", "en"):
-            title = item.title.en if lang == "en" and item.title.en else item.title.ja
-            title_lang = "en" if lang == "en" and item.title.en else "ja"
-            body = render_template("item.md.j2", lang=lang, ctx=ctx, title=title, title_lang=title_lang,
-                                   **item_values(item, lang))
-            write_page(ctx, lang, f"items/{item.id}.md", title, body)
+    iiif = ctx.derived.get("iiif", {})
+    if any(e.images for e in iiif.values()):
+        copy_viewer_library(ctx)
+    types = [(ty, TYPE_LABELS[ty]) for ty in ITEM_TYPES if any(i.type == ty for i in content.items)]
+    series_ids = sorted({i.series for i in content.items if i.series})
+    for lang in LANGS:
+        L = 0 if lang == "ja" else 1
+        root = root_prefix("items/", lang)
+        body = render_template(
+            "items_index.md.j2", lang=lang, ctx=ctx, cards=[card(i, iiif, lang, root) for i in content.items],
+            types=[{"id": ty, "label": names[L], "count": sum(i.type == ty for i in content.items)} for ty, names in types],
+            series=[{"id": s, "label": series_label(content, s, lang), "linked": bool(content.series) and s in content.series,
+                     "count": sum(i.series == s for i in content.items)} for s in series_ids],
+            collection=root + "iiif/collection.json", browse_css=_browse_css("items/"))
+        write_page(ctx, lang, "items/index.md", "デジタルアーカイブ" if lang == "ja" else "Digital archive", body)
+        for ty, names in types:
+            root = root_prefix(f"items/types/{ty}/", lang)
+            members = [card(i, iiif, lang, root) for i in content.items if i.type == ty]
+            body = render_template("items_type.md.j2", lang=lang, ctx=ctx, cards=members, type_label=names[L],
+                                   collection=f"{root}iiif/types/{ty}/collection.json", back=f"{root}items/",
+                                   browse_css=_browse_css(f"items/types/{ty}/"))
+            title = f"{names[0]}の一覧" if lang == "ja" else f"{names[1]}s"
+            write_page(ctx, lang, f"items/types/{ty}/index.md", title, body)
+        for item in content.items:
+            root = root_prefix(f"items/{item.id}/", lang)
+            entry = iiif.get(item.id)
+            title = item_title(item, lang)
+            page_url = ctx.url(f"items/{item.id}/", lang)
+            body = render_template(
+                "item.md.j2", lang=lang, ctx=ctx, title=title["text"], title_lang=title["lang"],
+                images=viewer_images(entry, item, lang, root), root=root,
+                assets=root_prefix(f"items/{item.id}/", "ja") + "assets/site/viewer/",
+                osd=f"{root}{VIEWER_DIR}/openseadragon.min.js",
+                manifest=ctx.url(entry.manifest_path) if entry and entry.manifest_path else None,
+                citation=citation(item, lang, page_url, ctx.today),
+                type_href=f"../types/{item.type}/", **item_values(content, item, lang))
+            write_page(ctx, lang, f"items/{item.id}.md", title["text"], body)
