@@ -187,3 +187,17 @@ def test_a_site_without_classes_still_publishes_valid_empty_feeds(repo, tmp_path
     rows = list(csv.reader(io.StringIO((static / "data/events.csv").read_text(encoding="utf-8"))))
     assert rows == [list(COLUMNS)]
     ET.parse(static / "feeds" / "classes.atom")
+
+
+def test_a_whole_session_called_off_stays_in_the_feed_as_cancelled(repo, tmp_path):
+    course = repo / "lessons/schedule/courses/sumaho-soudankai.yml"
+    text = course.read_text(encoding="utf-8")
+    block = text.index("id: soudankai-2026-12")
+    text = text[:block] + text[block:].replace("status: 満員", "status: 中止", 1)
+    course.write_text(text, encoding="utf-8")
+    static = derive(repo, tmp_path / "w")
+    cal = parse(static / "calendar" / "sessions" / "soudankai-2026-12.ics")
+    (event,) = cal.walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED" and event["SUMMARY"].startswith("【中止】")
+    rows = list(csv.DictReader(io.StringIO((static / "data/events.csv").read_text(encoding="utf-8"))))
+    assert next(r for r in rows if r["開始日"] == "2026-12-19")["開始日時特記事項"].startswith("中止")

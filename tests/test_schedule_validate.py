@@ -161,3 +161,22 @@ def test_check_command_prints_every_problem_and_exits_non_zero(repo):
     assert "Traceback" not in run.stderr
     assert "lessons/schedule/courses/a-kyoshitsu.yml:6" in run.stderr
     assert "lessons/schedule/courses/b-kyoshitsu.yml:13" in run.stderr and "直し方" in run.stderr
+
+
+def test_moving_a_date_onto_another_date_of_the_same_session(repo):
+    rel = write_course(repo, WEEKLY + """\
+    exceptions:
+      - date: 2027-02-10
+        moved_to: 2027-02-17
+""")
+    p = only(repo, rel)
+    assert p.field == "sessions[0].exceptions[0].moved_to" and p.line == 14 and "2027-02-17" in p.what.en
+
+
+def test_moving_a_date_into_a_week_that_is_itself_moved_away_is_fine(repo):
+    write_course(repo, WEEKLY + """\
+    exceptions:
+      - {date: 2027-02-10, moved_to: 2027-02-17}
+      - {date: 2027-02-17, moved_to: 2027-02-18}
+""")
+    assert len(load_content(repo).courses) == 3

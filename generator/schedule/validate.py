@@ -17,8 +17,8 @@ from ..models.schedule import Course, Venue
 from ..yamlfile import LineMap, load_yaml
 from .occurrences import Occurrence, expand, rule_dates
 
-# Addresses under classes/ that are not course pages.
-RESERVED = {"venues", "past", "index"}
+# Addresses under classes/ (and calendar/) that are not a course's.
+RESERVED = {"venues", "past", "index", "all", "sessions"}
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 
 
@@ -69,6 +69,7 @@ def _check_session(course: Course, j: int, venue: Venue, rel: str, lines: LineMa
                 Text(f"日程の日付から選んでください: {shown}", f"use one of the session's dates: {shown}"),
                 field=f"sessions[{j}].weekly.skip[{k}]", line=lines.get(("sessions", j, "weekly", "skip", k))))
     seen: set[dt.date] = set()
+    changed = {e.date for e in session.exceptions if e.cancelled or e.moved_to}
     for k, exc in enumerate(session.exceptions):
         where = ("sessions", j, "exceptions", k)
         name = f"sessions[{j}].exceptions[{k}]"
@@ -84,6 +85,13 @@ def _check_session(course: Course, j: int, venue: Venue, rel: str, lines: LineMa
                 rel, Text(f"{exc.date} の例外が二つあります。", f"there are two exceptions for {exc.date}."),
                 Text("一つにまとめてください。", "merge them into one."), field=f"{name}.date", line=lines.get(where + ("date",))))
         seen.add(exc.date)
+        if exc.moved_to and exc.moved_to != exc.date and exc.moved_to in produced and exc.moved_to not in changed:
+            problems.append(Problem(
+                rel, Text(f"{exc.date} の回を {exc.moved_to} に移すと、その日にもとからある回と重なります。",
+                          f"moving {exc.date} to {exc.moved_to} lands on a date the session already has."),
+                Text("別の日に移すか、もとからある回を例外で移すか中止にしてください。",
+                     "move it to another day, or move or cancel the class already on that date."),
+                field=f"{name}.moved_to", line=lines.get(where + ("moved_to",))))
         start, end = exc.start or session.start, exc.end or session.end
         if end <= start:
             problems.append(Problem(
