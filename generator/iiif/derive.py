@@ -6,13 +6,14 @@ collections. ctx.derived["iiif"] maps each item id to its ItemImages for the ite
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyvips
 
 from ..content import Content
 from ..context import BuildContext
@@ -21,7 +22,7 @@ from ..models.archive import Item, ScanRef
 from . import collections, manifests
 from .info import write_info
 from .scans import ScanError, ScanSource, check
-from .tiles import TileSet, TileSettings, cache_entry, tile_in_worker
+from .tiles import TileSet, TileSettings, cache_entry, make_tiles
 
 SETTINGS = TileSettings()
 
@@ -136,20 +137,23 @@ def _tile_all(todo: list[tuple[ScanSource, str]], ctx: BuildContext, results: di
         return problems
     cores = os.cpu_count() or 1
     workers = min(cores, len(todo))
-    # Each worker gets its share of the cores: one big scan uses them all, a batch one each.
-    per_worker = max(1, cores // workers)
-    # spawn, not fork: libvips' thread pool in this process must not be copied mid-flight.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    with pool:
-        futures = {pool.submit(tile_in_worker, src, SETTINGS, ctx.cache, key, per_worker): key for src, key in todo}
-        cached = total - len(todo)
-        for n, future in enumerate(as_completed(futures), 1):
-            result = future.result()
-            if isinstance(result, Problem):
-                problems.append(result)
-            else:
-                results[futures[future]] = result
-            _bar(ctx, n, len(todo), cached)
+    # Threads, not processes: libvips does its work outside the GIL, so each thread keeps a
+    # core busy, and nothing has to be pickled or re-imported. Each thread gets its share of
+    # libvips' own worker threads: one big scan uses every core, a batch one core per scan.
+    previous = pyvips.concurrency_get()
+    pyvips.concurrency_set(max(1, cores // workers))
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(make_tiles, src, SETTINGS, ctx.cache, key): key for src, key in todo}
+            cached = total - len(todo)
+            for n, future in enumerate(as_completed(futures), 1):
+                try:
+                    results[futures[future]] = future.result()
+                except ScanError as exc:
+                    problems.append(exc.problem)
+                _bar(ctx, n, len(todo), cached)
+    finally:
+        pyvips.concurrency_set(previous)
     return problems
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pyvips
 
-from ..errors import Problem
 from .scans import ScanError, ScanSource, normalise, open_scan, unreadable
 from .viewer_requests import static_paths, tile_paths
 
@@ -178,14 +177,3 @@ def _fill_gaps(src: ScanSource, tiles: TileSet, settings: TileSettings) -> int:
             part = part.thumbnail_image(sw, height=sh, size="force")
         _save(part, tiles.folder / rel, settings)
     return len(missing)
-
-
-def tile_in_worker(src: ScanSource, settings: TileSettings, cache: Path, key: str,
-                   concurrency: int = 0) -> TileSet | Problem:
-    """Entry point for worker processes: a bad scan comes back as its Problem (picklable)."""
-    if concurrency:
-        pyvips.concurrency_set(concurrency)  # workers share the cores instead of each taking all
-    try:
-        return make_tiles(src, settings, cache, key)
-    except ScanError as exc:
-        return exc.problem
