@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -101,12 +103,15 @@ def _twenty_session_repo(repo):
 
 
 def test_a_month_with_20_sessions_prints_on_one_a4_page(repo, tmp_path, browser):
-    from generator.pipeline import build
-
     expected = _twenty_session_repo(repo)
     port = free_port()
     out = tmp_path / "site"
-    build(repo, out=out, site_url=f"http://127.0.0.1:{port}/", today=dt.date(2026, 11, 20), progress=False)
+    # Built by the command, in its own process, as an instructor would (and away from the
+    # event loop Playwright runs in this one).
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(repo), "--out", str(out),
+                          "--site-url", f"http://127.0.0.1:{port}/", "--today", "2026-11-20", "--quiet"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
     server = StaticServer(out, port)
     try:
         page = browser.new_page(viewport=DESKTOP)
