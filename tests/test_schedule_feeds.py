@@ -9,7 +9,6 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
