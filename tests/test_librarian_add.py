@@ -51,3 +51,20 @@ def test_add_refuses_an_existing_id_and_a_scan_already_in_the_archive(repo, tmp_
 def test_add_with_a_missing_scan_file(repo, tmp_path, capsys):
     assert add(repo, str(tmp_path / "nowhere.jpg"), "--id", "x", "--title-ja", "x", "--type", "photo", "--rights", CC0) == 1
     assert "nowhere.jpg does not exist" in capsys.readouterr().err
+
+
+def test_on_a_terminal_add_asks_for_the_essential_fields(repo, tmp_path, monkeypatch, capsys):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    answers = iter(["浅草寺の雪", "Snow at Sensōji", "ukiyo-e", CC0])
+    asked = []
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or next(answers))
+    assert main(["add", "--root", str(repo), str(scan(tmp_path / "s.jpg", 9))]) == 0
+    assert len(asked) == 4 and asked[0].startswith("Title in Japanese")
+    item = load_content(repo).item("snow-at-sensoji")
+    assert (item.title.ja, item.type, item.rights) == ("浅草寺の雪", "ukiyo-e", CC0)

@@ -224,3 +224,31 @@ def test_a_failure_while_writing_leaves_nothing_half_written(repo, scans, tmp_pa
     assert "No space left on device" in err and "Nothing was changed" in err and "Traceback" not in err
     assert records(repo) == before
     assert not list((repo / "images").glob("fuji-*"))  # not even an empty folder
+
+
+def test_rows_are_numbered_as_the_spreadsheet_shows_them(repo, scans, tmp_path, capsys):
+    # A title with a line break is one spreadsheet row: the bad row after it is still row 3.
+    rows = [f"fuji-01.jpg,\"二行の\n題\",,,,,ukiyo-e,,,,{CC0}", f"fuji-02.jpg,題,,,,,painting,,,,{CC0}"]
+    assert run(repo, str(csv_file(tmp_path / "cat.csv", rows)), "--images", str(scans)) == 1
+    assert "row 3, column 'type'" in capsys.readouterr().err
+
+
+def test_japanese_file_names_get_safe_scan_names_and_ids(repo, tmp_path, capsys):
+    folder = tmp_path / "スキャン"
+    scan(folder / "神田祭 表.jpg", 7)
+    rows = [f"神田祭 表.jpg,神田祭,,,,,document,,,,{CC0}"]
+    assert run(repo, str(csv_file(tmp_path / "cat.csv", rows)), "--images", str(folder)) == 0
+    item = load_content(repo).item("kanda-matsuri-omote")  # romaji of the file name
+    assert item.images[0].file == "kanda-matsuri-omote.jpg"
+    assert (repo / "images" / item.id / item.images[0].file).exists()
+    # The same scan again, under its original name: the same item, nothing new written.
+    capsys.readouterr()
+    assert run(repo, str(csv_file(tmp_path / "cat.csv", rows)), "--images", str(folder)) == 0
+    assert "0 created, 0 updated, 1 unchanged" in capsys.readouterr().out
+    assert [p.name for p in (repo / "images" / item.id).iterdir()] == ["kanda-matsuri-omote.jpg"]
+
+
+def test_an_id_taken_by_a_browse_page_is_refused(repo, scans, tmp_path, capsys):
+    rows = [f"periods,fuji-01.jpg,一,ukiyo-e,{CC0}"]
+    assert run(repo, str(csv_file(tmp_path / "cat.csv", rows, header="id,file,title_ja,type,rights")), "--images", str(scans)) == 1
+    assert "taken by a browse page" in capsys.readouterr().err

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from ..models.archive import Item
 
 A = TypeVar("A", Creator, Series)
+# items/<name>/ pages that are not items: the era browse page and the per-type pages.
+RESERVED_ITEM_IDS = {"periods", "types"}
 _MACRONS = str.maketrans("āīūēōĀĪŪĒŌâîûêôÂÎÛÊÔ", "aiueoAIUEOaiueoAIUEO")
 # Words catalogues abbreviate or spell two ways; compared after lower-casing.
 _WORDS = {"mt": "mount", "mt.": "mount", "no.": "no", "the": ""}
@@ -108,6 +110,12 @@ def load_authorities(root: Path, items: list["Item"], problems: list[Problem]) -
     for item in items:
         rel = f"archive/{item.id}.yml"
         lines: LineMap | None = None
+        if item.id in RESERVED_ITEM_IDS:
+            problems.append(Problem(
+                rel, Text(f"ID「{item.id}」は一覧ページ（items/{item.id}/）の名前なので、資料には使えません。",
+                          f"the id '{item.id}' is the name of a browse page (items/{item.id}/), not usable for an item."),
+                Text(f"ファイル名と id を {item.id}-1 のように変えてください。", f"rename the file and id, e.g. to {item.id}-1."),
+                field="id", line=1))
 
         def line(loc: tuple) -> int | None:
             nonlocal lines

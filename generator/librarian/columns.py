@@ -107,8 +107,8 @@ def read_rows(path: Path, rel: str) -> tuple[dict[int, str], list[tuple[int, dic
     if problems:
         raise ContentErrors(problems)
     rows = []
-    for row in reader:
-        number = reader.line_num  # the last physical line of the row; equals the row number without line breaks in cells
+    # Numbered as a spreadsheet shows them: a cell with line breaks is still one row.
+    for number, row in enumerate(reader, start=2):
         cells = {columns[i]: unicodedata.normalize("NFC", cell).strip() for i, cell in enumerate(row) if i in columns}
         if any(cells.values()):
             rows.append((number, cells))

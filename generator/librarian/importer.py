@@ -22,7 +22,7 @@ from ..errors import ContentErrors, Problem, Text
 from ..models.archive import _SCAN_NAME, ITEM_TYPES, SCAN_SUFFIXES, TYPE_LABELS, Item
 from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE, SLUG_RE, problems_from_validation
 from ..yamlfile import load_yaml
-from .authorities import NameIndex, load_authorities
+from .authorities import RESERVED_ITEM_IDS, NameIndex, load_authorities
 from .columns import read_rows, split_cell
 from .dedupe import Fingerprint, FingerprintCache, looks_alike
 from .eras import parse as parse_date
@@ -222,6 +222,9 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
         if not item_id:
             skipped.append(number)
             continue
+        if item_id in RESERVED_ITEM_IDS:
+            row.report("id", Text(f"ID「{item_id}」は一覧ページの名前なので使えません。", f"the id '{item_id}' is taken by a browse page."),
+                       Text("id 列に別の ID を書いてください。", "put another id in the id column."))
         if item_id in ids_of_rows:
             row.report("id" if explicit else "file", Text(f"ID「{item_id}」は {ids_of_rows[item_id]}行目でも使われています。",
                                                           f"the id '{item_id}' is also used by row {ids_of_rows[item_id]}."),
@@ -234,6 +237,9 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
                        Text("先に sitegen check でそのファイルを直してください。", "fix it first (sitegen check shows how)."))
             old = None
 
+        # A scan this item already holds keeps its name there (no second copy under a new name).
+        sources = [(src, owner_of[fp.sha256].split("/", 1)[1] if owner_of.get(fp.sha256, "").startswith(item_id + "/")
+                    else name, fp) for src, name, fp in sources]
         # --- duplicates: the same bytes under another id is refused; a look-alike is reported
         for src, dest_name, fp in sources:
             other = owner_of.get(fp.sha256)
