@@ -88,6 +88,13 @@ class FingerprintCache:
         self.changed = True
         return fp
 
+    def expect_copy(self, src: Path, dest: Path) -> None:
+        """dest will be a copy of src (copy2 keeps size and time): known without reading it again."""
+        entry = self.entries.get(str(src.resolve()))
+        if entry:
+            self.entries[str(dest.resolve())] = dict(entry)
+            self.changed = True
+
     def save(self) -> None:
         if self.path and self.changed:
             self.path.parent.mkdir(parents=True, exist_ok=True)

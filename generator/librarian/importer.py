@@ -295,6 +295,7 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
                                     "to replace it, move the old scan away first (import never overwrites a scan)."))
                 continue
             copies.append((src, dest))
+            cache.expect_copy(src, dest)
         if row.bad:
             skipped.append(number)
             continue
