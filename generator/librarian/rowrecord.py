@@ -1,0 +1,181 @@
+"""A spreadsheet row as record fields: merged into the existing record, so the fields the
+spreadsheet does not hold stay as they are. Problems are reported against row and column."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from ..errors import Problem, Text
+from ..models.archive import ITEM_TYPES, TYPE_LABELS
+from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE
+from .authorities import NameIndex
+from .columns import split_cell
+from .eras import parse as parse_date
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_TYPES = {unicodedata.normalize("NFKC", k).casefold(): k for k in ITEM_TYPES} | {
+    label: key for key, (label, _) in TYPE_LABELS.items()} | {
+    en.casefold(): key for key, (_, en) in TYPE_LABELS.items()} | {"浮世絵版画": "ukiyo-e", "錦絵": "ukiyo-e", "古地図": "map"}
+
+class Row:
+    """Collects one row's problems; the row is bad when any of them is an error."""
+
+    def __init__(self, rel: str, number: int, problems: list[Problem], options: dict[str, str] | None = None):
+        self.rel, self.number, self.problems, self.bad = rel, number, problems, False
+        self.options = options  # `sitegen add`: column -> the command-line option that sets it
+
+    def report(self, column: str, what: Text, fix: Text | None, warning: bool = False) -> None:
+        self.bad |= not warning
+        severity = "warning" if warning else "error"
+        if self.options is not None:
+            option = self.options.get(column, column)
+            self.problems.append(Problem(self.rel, what, fix, field=option, severity=severity))
+            return
+        where = Text(f"{self.number}行目、列「{column}」: ", f"row {self.number}, column '{column}': ")
+        self.problems.append(Problem(self.rel, Text(where.ja + what.ja, where.en + what.en), fix, field=column,
+                                     line=self.number, severity=severity))
+
+
+def _has_japanese(text: str) -> bool:
+    return bool(_JAPANESE.search(text))
+
+
+def _set_lang(data: dict, key: str, ja: str, en: str) -> None:
+    if not ja and not en:
+        return
+    cur = data.get(key)
+    cur = {"ja": cur} if isinstance(cur, str) else dict(cur or {})
+    if ja:
+        cur["ja"] = ja
+        if not en and not _has_japanese(ja) and not cur.get("en"):
+            cur["en"] = ja  # "The Metropolitan Museum of Art" is English on both pages
+    if en:
+        cur["en"] = en
+        if "ja" not in cur and not _has_japanese(en):
+            cur["ja"] = en  # only an English name is known: Japanese pages show it as written
+    data[key] = cur
+
+
+def _number(text: str, kind: type) -> Any:
+    """'35.45' -> 35.45 so the record holds a number; anything else is left for validation to name."""
+    try:
+        value = kind(unicodedata.normalize("NFKC", text))
+    except ValueError:
+        return text
+    return value
+
+
+
+def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights: str | None, row: Row,
+           creator_index: NameIndex, creators: dict, series_index: NameIndex, series: dict) -> dict:
+    data["id"] = item_id
+    if cells.get("type"):
+        key = _TYPES.get(unicodedata.normalize("NFKC", cells["type"]).casefold())
+        if key is None:
+            row.report("type", Text(f"種類「{cells['type']}」は使えません。", f"'{cells['type']}' is not a known type."),
+                       Text(f"次のどれかを書いてください: {', '.join(ITEM_TYPES)}", f"use one of: {', '.join(ITEM_TYPES)}"))
+        else:
+            data["type"] = key
+    title = dict(data.get("title") or {})
+    for column, key in (("title_ja", "ja"), ("title_en", "en"), ("reading", "reading")):
+        if cells.get(column):
+            title[key] = cells[column]
+    data["title"] = title
+    artists = _artists(cells, row, creator_index, creators)
+    if artists:
+        data["creators"] = artists + [c for c in data.get("creators") or [] if c.get("role", "artist") != "artist"]
+    if cells.get("series"):
+        sid = cells["series"] if cells["series"] in series else series_index.find(cells["series"])
+        if sid is None:
+            row.report("series", Text(f"シリーズ「{cells['series']}」は archive/series.yml にありません。",
+                                      f"no series in archive/series.yml is called '{cells['series']}'."),
+                       Text("archive/series.yml にそのシリーズ（id、title）を加えるか、variants に別の書き方を足してください。",
+                            "add the series (id, title) to archive/series.yml, or add this spelling to its variants."))
+        else:
+            data["series"] = sid
+    if cells.get("date"):
+        old_date = data.get("date") if isinstance(data.get("date"), dict) else {}
+        date = {"text": cells["date"]}
+        if old_date.get("text") == cells["date"]:
+            date = dict(old_date)  # years a librarian wrote by hand stay
+        for column, key in (("date_start", "start"), ("date_end", "end")):
+            if cells.get(column):
+                date[key] = _number(cells[column], int)
+        data["date"] = date
+        if "start" not in date and parse_date(cells["date"]) is None:
+            row.report("date", Text(f"年代「{cells['date']}」を西暦に読み替えられません（書かれたとおりに載せます）。",
+                                    f"the date '{cells['date']}' cannot be read as years (it is kept as written)."),
+                       Text("安政4年、天保2–3年頃、1830–32 のように書くか、date_start / date_end 列に西暦を書いてください。",
+                            "write it like 安政4年, 天保2–3年頃 or 1830–32, or add date_start / date_end columns."), warning=True)
+    if cells.get("place_ja") or cells.get("place_en") or cells.get("lat") or cells.get("lon"):
+        place = dict(data.get("place") or {})
+        name = place.get("name")
+        place["name"] = {"ja": name} if isinstance(name, str) else dict(name or {})
+        _set_lang(place, "name", cells.get("place_ja", ""), cells.get("place_en", ""))
+        for key in ("lat", "lon"):
+            if cells.get(key):
+                place[key] = _number(cells[key], float)
+        data["place"] = place
+    if cells.get("height_cm") or cells.get("width_cm"):
+        dims = dict(data.get("dimensions") or {})
+        for key in ("height_cm", "width_cm"):
+            if cells.get(key):
+                dims[key] = _number(cells[key], float)
+        data["dimensions"] = dims
+    _set_lang(data, "medium", cells.get("medium_ja", ""), cells.get("medium_en", ""))
+    _set_lang(data, "description", cells.get("description_ja", ""), cells.get("description_en", ""))
+    if cells.get("subjects"):
+        data["subjects"] = [s for s in re.split(r"[;；、,]", cells["subjects"]) if s.strip()]
+        data["subjects"] = [s.strip() for s in data["subjects"]]
+    if cells.get("institution") or cells.get("institution_en") or cells.get("source_url"):
+        source = dict(data.get("source") or {})
+        _set_lang(source, "institution", cells.get("institution", ""), cells.get("institution_en", ""))
+        if cells.get("source_url"):
+            source["url"] = cells["source_url"]
+        data["source"] = source
+    value = rights or cells.get("rights", "")
+    if value:
+        if not RIGHTS_RE.match(value):
+            row.report("rights", Text(f"「{value[:60]}」は権利表示の URI ではありません（文章の権利表示は受け付けません）。",
+                                      f"'{value[:60]}' is not a rights URI (rights written as prose are not accepted)."),
+                       Text(f"URI で書いてください（例: {RIGHTS_EXAMPLES}）。全行に同じ URI を使うなら --rights URI を付けてください。",
+                            f"write a URI (for example {RIGHTS_EXAMPLES}), or give --rights URI to set one for every row."))
+        data["rights"] = value
+    elif not data.get("rights"):
+        row.report("rights", Text("利用条件（rights）がありません。", "there are no rights."),
+                   Text(f"rights 列に URI を書くか、--rights URI を付けてください（例: {RIGHTS_EXAMPLES}）。",
+                        f"fill the rights column or give --rights URI (for example {RIGHTS_EXAMPLES})."))
+    if sources:
+        by_file = {s.get("file"): s for s in data.get("images") or [] if isinstance(s, dict)}
+        data["images"] = [by_file.get(name, {"file": name}) for _, name, _ in sources]
+    return data
+
+
+def _artists(cells: dict[str, str], row: Row, index: NameIndex, creators: dict) -> list[dict]:
+    out: list[dict] = []
+    names_ja, names_en = split_cell(cells.get("artist_ja", "")), split_cell(cells.get("artist_en", ""))
+    for k in range(max(len(names_ja), len(names_en))):
+        ja = names_ja[k] if k < len(names_ja) else ""
+        en = names_en[k] if k < len(names_en) else ""
+        cid = (index.find(ja) if ja else None) or (index.find(en) if en else None)
+        if cid:
+            out.append({"id": cid, "name": {"ja": creators[cid].name.ja, **({"en": creators[cid].name.en} if creators[cid].name.en else {})},
+                        "role": "artist"})
+            continue
+        column = "artist_ja" if ja else "artist_en"
+        row.report(column, Text(f"作者「{ja or en}」は archive/creators.yml にありません（名前のまま載せます）。",
+                                f"'{ja or en}' is not in archive/creators.yml (the name is kept as written)."),
+                   Text("archive/creators.yml にその人を加えるか、aliases にこの書き方を足すと、作者のページにつながります。",
+                        "add the person to archive/creators.yml, or this spelling to their aliases, to link the name."),
+                   warning=True)
+        out.append({"name": {"ja": ja or en, **({"en": en} if en else {})}, "role": "artist"})
+    for cid in split_cell(cells.get("creator_id", "")):
+        if cid not in creators:
+            row.report("creator_id", Text(f"「{cid}」は archive/creators.yml にありません。", f"'{cid}' is not in archive/creators.yml."),
+                       Text("creators.yml の id を書いてください。", "use an id from creators.yml."))
+            continue
+        if not any(a.get("id") == cid for a in out):
+            out.append({"id": cid, "name": {"ja": creators[cid].name.ja, **({"en": creators[cid].name.en} if creators[cid].name.en else {})},
+                        "role": "artist"})
+    return out
