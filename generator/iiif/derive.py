@@ -135,7 +135,7 @@ def _tile_all(todo: list[tuple[ScanSource, str]], ctx: BuildContext, results: di
     if not todo:
         _progress(ctx, f"IIIF: {total} scans, all tiles already made (cache)", end=True)
         return problems
-    cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = min(cores, len(todo))
     # Threads, not processes: libvips does its work outside the GIL, so each thread keeps a
     # core busy, and nothing has to be pickled or re-imported. Each thread gets its share of

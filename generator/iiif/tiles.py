@@ -135,8 +135,11 @@ def _tile_into(src: ScanSource, settings: TileSettings, tmp: Path) -> None:
         sizes.append((small.width, small.height))
         _save(small, out / "full" / f"{small.width},{small.height}" / "0" / "default.jpg", settings)
     if capped:
+        # The capped full image is also a listed size: the same bytes under its w,h name.
         sizes.append((biggest.width, biggest.height))
-        _save(biggest, out / "full" / f"{biggest.width},{biggest.height}" / "0" / "default.jpg", settings)
+        same = out / "full" / f"{biggest.width},{biggest.height}" / "0" / "default.jpg"
+        same.parent.mkdir(parents=True, exist_ok=True)
+        os.link(out / "full" / "max" / "0" / "default.jpg", same)
 
     tileset = TileSet(folder=out, width=width, height=height, scale_factors=scale_factors,
                       tile=settings.tile, sizes=sizes, max_width=biggest.width if capped else None,
