@@ -33,7 +33,8 @@ class Row:
             self.problems.append(Problem(self.rel, what, fix, field=option, severity=severity))
             return
         where = Text(f"{self.number}行目、列「{column}」: ", f"row {self.number}, column '{column}': ")
-        self.problems.append(Problem(self.rel, Text(where.ja + what.ja, where.en + what.en), fix, field=column,
+        # "row 4, column 'type'" in the words of the spreadsheet, so no separate field name.
+        self.problems.append(Problem(self.rel, Text(where.ja + what.ja, where.en + what.en), fix,
                                      line=self.number, severity=severity))
 
 
@@ -137,8 +138,9 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
     value = rights or cells.get("rights", "")
     if value:
         if not RIGHTS_RE.match(value):
-            row.report("rights", Text(f"「{value[:60]}」は権利表示の URI ではありません（文章の権利表示は受け付けません）。",
-                                      f"'{value[:60]}' is not a rights URI (rights written as prose are not accepted)."),
+            shown = value if len(value) <= 60 else value[:59] + "…"
+            row.report("rights", Text(f"「{shown}」は権利表示の URI ではありません（文章の権利表示は受け付けません）。",
+                                      f"'{shown}' is not a rights URI (rights written as prose are not accepted)."),
                        Text(f"URI で書いてください（例: {RIGHTS_EXAMPLES}）。全行に同じ URI を使うなら --rights URI を付けてください。",
                             f"write a URI (for example {RIGHTS_EXAMPLES}), or give --rights URI to set one for every row."))
         data["rights"] = value
