@@ -142,7 +142,9 @@
         Object.keys(T.readings).forEach(function (k) { longest = Math.max(longest, Array.from(k).length); });
         pagefind = got[1];
         return pagefind.options({ baseUrl: root.pathname });
-      }).then(function () { return pagefind.init(); });
+      }).then(function () { return pagefind.init(); })
+        // Pagefind counts filter values in a search only once the filters are loaded.
+        .then(function () { return pagefind.filters(); });
     }
     return loading;
   }
