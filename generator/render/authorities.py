@@ -29,15 +29,6 @@ def work(content: Content, item: Item, lang: str, prefix: str) -> dict:
             "sort": (item.date.start if item.date and item.date.start is not None else 9999, item.id)}
 
 
-def creator_href(creator_id: str, prefix: str = "../../") -> str:
-    """Link from a page two folders deep (items/<id>/) to a creator page (for item templates)."""
-    return f"{prefix}creators/{creator_id}/"
-
-
-def series_href(series_id: str, prefix: str = "../../") -> str:
-    return f"{prefix}series/{series_id}/"
-
-
 @dataclass
 class Period:
     key: str
@@ -71,7 +62,6 @@ def periods(items: list[Item]) -> list[Period]:
 
 
 def write(content: Content, ctx: BuildContext) -> None:
-    roles = {k: v for k, v in ROLE_LABELS.items()}
     by_creator: dict[str, list[Item]] = {cid: [] for cid in content.creators}
     by_series: dict[str, list[Item]] = {sid: [] for sid in content.series}
     for item in content.items:
@@ -87,7 +77,7 @@ def write(content: Content, ctx: BuildContext) -> None:
     for cid, creator in content.creators.items():
         render_page(ctx, f"creators/{cid}.md", "creator.md.j2", {"ja": creator.name.ja, "en": creator.name.en or creator.name.ja},
                     creator=creator, works=lambda lang, items=by_creator[cid]: works(items, lang, "../../"),
-                    series=[s for s in content.series.values() if cid in s.creators], roles=roles, name_lang=name_lang)
+                    series=[s for s in content.series.values() if cid in s.creators], roles=ROLE_LABELS, name_lang=name_lang)
     for sid, s in content.series.items():
         render_page(ctx, f"series/{sid}.md", "series.md.j2", {"ja": s.title.ja, "en": s.title.en or s.title.ja},
                     series=s, works=lambda lang, items=by_series[sid]: works(items, lang, "../../"),
