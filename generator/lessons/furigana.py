@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
+from markupsafe import Markup, escape
 
 FURIGANA_RE = re.compile(r"\{([^{}|\n]+)\|([^{}|\n]+)\}")
 
@@ -51,3 +52,14 @@ def _add(parent: etree.Element, text: str) -> None:
 class FuriganaProcessor(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
         return ruby(m.group(1).strip(), m.group(2).strip()), m.start(0), m.end(0)
+
+
+def furigana_markup(text: str) -> Markup:
+    """Text from front matter (objectives, what to bring) as escaped HTML with <ruby>."""
+    parts, pos = [], 0
+    for m in FURIGANA_RE.finditer(text):
+        parts.append(escape(text[pos:m.start()]))
+        parts.append(Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>").format(m.group(1).strip(), m.group(2).strip()))
+        pos = m.end()
+    parts.append(escape(text[pos:]))
+    return Markup("").join(parts)

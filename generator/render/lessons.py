@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..content import Content
 from ..context import LANGS, BuildContext
 from ..lessons import convert_lesson
+from ..lessons.furigana import furigana_markup
 from ..lessons.glossary import load_glossary
 from ..models.lessons import LEVEL_LABELS_EN, LEVELS, PHONE_LABELS, Lesson
 from ..models.schedule import Course
@@ -40,7 +41,7 @@ def write(content: Content, ctx: BuildContext) -> None:
             _write_qr(ctx, lang, lesson.slug, page_url)
             body = render_template("lesson.md.j2", lang=lang, ctx=ctx, lesson=lesson, body=Markup(result.html),
                                    phone_label=phone_label(lesson.meta.phone, lang), page_url=page_url,
-                                   level_label=level_label, courses=courses[lesson.slug])
+                                   level_label=level_label, courses=courses[lesson.slug], ruby=furigana_markup)
             title = lesson.meta.title_en if lang == "en" and lesson.meta.title_en else lesson.meta.title
             write_page(ctx, lang, f"lessons/{lesson.slug}.md", title, body)
 

@@ -112,7 +112,7 @@
 
   function bindReadAloud() {
     var button = document.querySelector("[data-read-aloud]");
-    if (!button || !("speechSynthesis" in window) || typeof window.SpeechSynthesisUtterance !== "function") { return; }
+    if (!button || !window.speechSynthesis || typeof window.SpeechSynthesisUtterance !== "function") { return; }
     var speech = window.speechSynthesis;
     button.hidden = false;
     function label(speaking) {
