@@ -252,3 +252,16 @@ def test_an_id_taken_by_a_browse_page_is_refused(repo, scans, tmp_path, capsys):
     rows = [f"periods,fuji-01.jpg,一,ukiyo-e,{CC0}"]
     assert run(repo, str(csv_file(tmp_path / "cat.csv", rows, header="id,file,title_ja,type,rights")), "--images", str(scans)) == 1
     assert "taken by a browse page" in capsys.readouterr().err
+
+
+def test_an_update_keeps_the_librarians_comments(repo, tmp_path, capsys):
+    record = repo / "archive" / "hokusai-kanagawa-oki-nami-ura.yml"
+    first_line = record.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line.startswith("#")
+    rows = ["hokusai-kanagawa-oki-nami-ura,The Great Wave"]
+    assert run(repo, str(csv_file(tmp_path / "cat.csv", rows, header="id,title_en")), "--images", str(tmp_path)) == 0
+    text = record.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == first_line
+    item = load_content(repo).item("hokusai-kanagawa-oki-nami-ura")
+    assert item.title.en == "The Great Wave" and item.title.ja == "冨嶽三十六景　神奈川沖浪裏"
+    assert item.place.lat == 35.45 and item.images[0].label.ja == "表"  # everything else as it was

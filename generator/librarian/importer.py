@@ -75,6 +75,24 @@ def _existing_scans(root: Path, cache: FingerprintCache) -> dict[str, Fingerprin
     return out
 
 
+def _keep_comments(path: Path, text: str) -> str:
+    """A librarian's notes above and below the fields survive an update."""
+    if not path.exists():
+        return text
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        head.append(line)
+    tail = []
+    for line in reversed(lines[len(head):]):
+        if not line.startswith("#"):
+            break
+        tail.insert(0, line)
+    return "".join(f"{line}\n" for line in head) + text + "".join(f"{line}\n" for line in tail)
+
+
 def _scan_name(name: str, k: int) -> str:
     if _SCAN_NAME.match(name) and ".." not in name:
         return name
@@ -251,7 +269,8 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
         else:
             action = "update" if old else "create"
             changed = sorted(k for k in set(data) | set(old or {}) if (old or {}).get(k) != data.get(k))
-            changes.texts.append((root / "archive" / f"{item_id}.yml", dump_record(data)))
+            path = root / "archive" / f"{item_id}.yml"
+            changes.texts.append((path, _keep_comments(path, dump_record(data))))
         results.append(RowResult(number, item_id, action, changed, [f"images/{item_id}/{d.name}" for _, d in copies]))
     cache.save()
     if skipped and not skip_bad:
