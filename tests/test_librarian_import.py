@@ -265,3 +265,16 @@ def test_an_update_keeps_the_librarians_comments(repo, tmp_path, capsys):
     item = load_content(repo).item("hokusai-kanagawa-oki-nami-ura")
     assert item.title.en == "The Great Wave" and item.title.ja == "冨嶽三十六景　神奈川沖浪裏"
     assert item.place.lat == 35.45 and item.images[0].label.ja == "表"  # everything else as it was
+
+
+def test_a_row_without_a_scan_keeps_its_id_when_one_title_is_edited(repo, tmp_path, capsys):
+    header = "title_ja,title_en,type,rights"
+    assert run(repo, str(csv_file(tmp_path / "a.csv", [f"未撮影の地図,Unscanned map,map,{CC0}"], header=header)),
+               "--images", str(tmp_path)) == 0
+    assert (repo / "archive" / "unscanned-map.yml").exists()
+    capsys.readouterr()
+    edited = [f"未撮影の地図,Map not yet scanned,map,{CC0}"]
+    assert run(repo, str(csv_file(tmp_path / "b.csv", edited, header=header)), "--images", str(tmp_path)) == 0
+    assert "update: archive/unscanned-map.yml (title)" in capsys.readouterr().out
+    assert load_content(repo).item("unscanned-map").title.en == "Map not yet scanned"
+    assert not (repo / "archive" / "map-not-yet-scanned.yml").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -73,6 +74,19 @@ def _existing_scans(root: Path, cache: FingerprintCache) -> dict[str, Fingerprin
         if path.is_file() and path.suffix.lower() in SCAN_SUFFIXES and not path.name.startswith("."):
             out[f"{path.parent.name}/{path.name}"] = cache.get(path)
     return out
+
+
+def _same_title(existing: dict[str, dict], cells: dict[str, str]) -> str:
+    def key(text: object) -> str:
+        return unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+
+    found = set()
+    for item_id, data in existing.items():
+        title = data.get("title") if isinstance(data.get("title"), dict) else {}
+        for lang, column in (("ja", "title_ja"), ("en", "title_en")):
+            if cells.get(column) and key(title.get(lang)) == key(cells[column]):
+                found.add(item_id)
+    return found.pop() if len(found) == 1 else ""
 
 
 def _keep_comments(path: Path, text: str) -> str:
@@ -174,6 +188,9 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
             # Stable across re-imports: the record that already holds this scan keeps its id.
             owners = {owner_of[fp.sha256].split("/")[0] for _, _, fp in sources if fp.sha256 in owner_of}
             item_id = owners.pop() if len(owners) == 1 else ""
+            if not item_id and not files:
+                # Not scanned yet: the record with this title is this row's (the other title may be the edit).
+                item_id = _same_title(existing, cells)
             if not item_id:
                 for basis in ([Path(f).stem for f in files] + [cells.get("title_en", ""), cells.get("title_ja", "")]):
                     item_id = slugify(basis) if basis else ""
