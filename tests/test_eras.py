@@ -24,6 +24,9 @@ from generator.models.archive import DateSpan
     ("明治時代", 1868, 1912, False),
     ("嘉永7年–安政2年", 1854, 1855, False),  # across an era change
     ("江戸時代", 1603, 1868, False),
+    ("安政4年（1857）", 1857, 1857, False),  # years a cataloguer added in brackets
+    ("1850年代", 1850, 1859, False),
+    ("1850s", 1850, 1859, False),
 ])
 def test_date_forms_become_year_ranges(text, start, end, approximate):
     parsed = parse(text)
@@ -43,6 +46,7 @@ def test_unreadable_dates_are_refused_not_guessed(text):
     ("1857", "1857", "1857"),
     ("c. 1831", "c. 1831", "c. 1831"),
     ("不明", "不明", "不明"),
+    ("安政4年（1857）", "安政4年（1857）", "1857 (Ansei 4)"),  # not 安政4年（1857）（1857）
 ])
 def test_dates_are_shown_both_ways(text, ja, en):
     assert display(text, None, None, "ja") == ja

@@ -44,6 +44,9 @@ _ERA_WHOLE = re.compile(rf"^({_ERA_NAMES})(?:年間|時代|期)?$")
 _PERIOD = re.compile(rf"^({'|'.join(PERIODS)})時代$")
 _YEARS = re.compile(rf"^(\d{{3,4}})年?(?:\s*{_DASH}\s*(\d{{1,4}})年?)?$")
 _CENTURY = re.compile(r"^(\d{1,2})世紀(前半|後半)?$")
+_DECADE = re.compile(r"^(\d{3})0(?:年代|s)$")
+# "安政4年（1857）": the years a cataloguer added in brackets are read from the era itself.
+_BRACKETED_YEARS = re.compile(rf"\s*[（(]\s*\d{{3,4}}(?:\s*{_DASH}\s*\d{{1,4}})?\s*年?\s*[)）]$")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ def parse(text: str) -> ParsedDate | None:
     """The year range a date text stands for, or None when it cannot be read."""
     s = unicodedata.normalize("NFKC", text).strip()
     s = s.replace("　", " ")
+    if _BRACKETED_YEARS.search(s) and not _BRACKETED_YEARS.fullmatch(s):
+        s = _BRACKETED_YEARS.sub("", s)
     approximate = False
     if _APPROX_BEFORE.search(s):
         s, approximate = _APPROX_BEFORE.sub("", s), True
@@ -114,6 +119,8 @@ def parse(text: str) -> ParsedDate | None:
         start = int(m[1])
         end = _complete(start, m[2]) if m[2] else start
         return ParsedDate(start, end, approximate) if end >= start else None
+    if m := _DECADE.match(s):
+        return ParsedDate(int(m[1]) * 10, int(m[1]) * 10 + 9, approximate)
     if m := _CENTURY.match(s):
         first = (int(m[1]) - 1) * 100 + 1
         if m[2] == "前半":
@@ -159,7 +166,8 @@ def display(text: str, start: int | None, end: int | None, lang: str) -> str:
     years = year_range(start, end)
     western = bool(re.fullmatch(r"[\d\s.,cairout–—~〜年頃-]*", unicodedata.normalize("NFKC", text).lower()))
     if lang == "ja":
-        return text if western else f"{text}（{years}）"
+        # Western years already written (1857, 安政4年（1857）) are not repeated.
+        return text if western or re.search(r"\d{3,4}", unicodedata.normalize("NFKC", text)) else f"{text}（{years}）"
     approx = "c. " if parsed and parsed.approximate else ""
     if parsed and parsed.era:
         roman = _ERA[parsed.era][0]
