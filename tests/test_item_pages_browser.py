@@ -50,6 +50,10 @@ def test_viewer_draws_tiles_and_zooms_by_button_and_keyboard(sample_site, browse
     server, _ = sample_site
     page, log = open_viewer(browser, server, MAP, viewport)
     assert canvas_has_drawing(page)
+    assert not page.locator("img.viewer__still").is_visible(), "the still image should give way to the viewer"
+    box = page.locator(".openseadragon-canvas").bounding_box()
+    column = page.locator("article.md-content__inner").bounding_box()
+    assert box["width"] >= column["width"] * 0.9 and box["height"] >= 300, (box, column)
     assert tiles_loaded(log), "the viewer requested no tiles"
     start = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(true)")
     page.get_by_role("button", name="拡大").click()
