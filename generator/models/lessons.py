@@ -1,10 +1,12 @@
 """A lesson: lessons/<slug>.md, Markdown with front matter, written by instructors."""
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
+from ..errors import FieldError, Text
 from .common import CleanStr, Model, Slug
 
 Phone = Literal["android", "iphone", "both"]
@@ -15,12 +17,26 @@ PHONE_LABELS = {"android": ("Android", "Android"), "iphone": ("iPhone", "iPhone"
                 "both": ("Android・iPhone", "Android and iPhone")}
 
 
+KANA_RE = re.compile(r"^[\u3041-\u309F\u30A0-\u30FF\s　・ー0-9０-９a-zA-Z]+$")
+
+
+def _check_reading(value: str) -> str:
+    # The reading sorts and finds the lesson (search by kana): kanji here would defeat it.
+    if not KANA_RE.match(value):
+        raise FieldError(Text(f"読み「{value}」に、かな以外の文字があります。", f"the reading '{value}' is not in kana."),
+                         Text("ひらがなで書いてください（例: でんわのかけかた）。", "write it in hiragana, e.g. でんわのかけかた."))
+    return value
+
+
+Reading = Annotated[CleanStr, AfterValidator(_check_reading)]
+
+
 class LessonMeta(Model):
     """The front matter, as the instructor writes it."""
 
     title: CleanStr = Field(min_length=1)
     title_en: CleanStr | None = None
-    reading: CleanStr = Field(min_length=1)
+    reading: Reading = Field(min_length=1)
     phone: Phone
     level: Level
     duration: int = Field(gt=0, le=600)  # minutes
