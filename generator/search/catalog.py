@@ -21,10 +21,10 @@ from whoosh.filedb.filestore import RamStorage
 from . import normalise
 from .records import SearchRecord
 
-VERSION = "1"  # bump when the normaliser's output changes: cached catalogues are rebuilt
-TEXT_FIELDS = ("title", "artist", "series", "place", "subjects", "all")
+VERSION = "2"  # bump when the normaliser's output changes: cached catalogues are rebuilt
+TEXT_FIELDS = ("title", "artist", "series", "place", "subjects", "other")
 # A word found in the artist's or series' name outranks the same word in a description.
-BOOSTS = {"artist": 4.0, "series": 3.0, "title": 3.0, "place": 2.0, "subjects": 1.5, "all": 1.0}
+BOOSTS = {"artist": 4.0, "series": 3.0, "title": 3.0, "place": 2.0, "subjects": 1.5, "other": 1.0}
 # Field queries a librarian can type, in either language, to the field they search.
 FIELD_NAMES = {
     "artist": "artist", "creator": "artist", "作者": "artist", "絵師": "artist",
@@ -49,8 +49,8 @@ def schema() -> fields.Schema:
 
 def _document(record: SearchRecord) -> dict:
     terms = record.terms()
-    doc = {name: " ".join(terms.get(name, [])) for name in TEXT_FIELDS}
-    doc["subjects"] = " ".join(terms["subjects"])
+    # Each term once per field: whether a field has it matters, how often hardly (short texts).
+    doc = {name: " ".join(dict.fromkeys(terms.get(name, []))) for name in TEXT_FIELDS}
     return dict(
         doc,
         id=record.id, title_ja=record.item.title.ja, title_en=record.item.title.en or "",
@@ -159,10 +159,9 @@ def parse(text: str, table: dict[str, str]) -> Parsed:
             q = _word_query(terms, field)
         else:
             words.append(token)
-            alternatives = [_word_query(terms, f) for f in TEXT_FIELDS]
-            # Every word must match somewhere ("all"); where it matches sets the score.
-            q = Q.Or([a.with_boost(BOOSTS[f]) for a, f in zip(alternatives, TEXT_FIELDS) if a]) if alternatives[-1] else None
-            q = Q.And([alternatives[-1], q]) if q is not None else None
+            # A word matches when all its terms are in one field; the field sets the score.
+            alternatives = [(_word_query(terms, f), f) for f in TEXT_FIELDS]
+            q = Q.Or([a.with_boost(BOOSTS[f]) for a, f in alternatives if a]) if terms else None
         if q is None:
             return Parsed(Q.NullQuery, words)
         parts.append(q)
@@ -240,7 +239,7 @@ def _similar(searcher, record: SearchRecord, exclude: list[str], n: int) -> list
     key = list(dict.fromkeys(t for t in terms["title"] + terms["subjects"] if len(t) > 1))[:24]
     if not key:
         return []
-    q = Q.Or([Q.Term("all", t) for t in key])
+    q = Q.Or([Q.Term(f, t) for t in key for f in ("title", "subjects")])
     picks = []
     for hit in searcher.search(q, limit=n + len(exclude) + 1):
         if hit["id"] != record.id and hit["id"] not in exclude:

@@ -87,6 +87,7 @@ def reading(text: str, hand: str | None = None) -> str:
     return "".join(seg["hira"] for seg in _kakasi().convert(fold(text)))
 
 
+@functools.lru_cache(maxsize=100_000)
 def segments(text: str) -> list[tuple[str, str]]:
     """(written form, hiragana reading) of each word pykakasi finds in folded text."""
     return [(seg["orig"], seg["hira"]) for seg in _kakasi().convert(fold(text))]
@@ -200,16 +201,20 @@ def terms(text: str, hand_reading: str | None = None) -> list[str]:
     words as the bigrams of their kana, other words as they are."""
     out: list[str] = []
     for run in runs(fold(text)):
-        if run.isascii():
-            kana = kana_from_romaji(run) if run.isalpha() else None
-            out.extend(bigrams(loose(kana)) if kana else [run])
-            continue
-        out.extend(bigrams(run))
-        out.extend(_reading_bigrams(reading(run)))
+        out.extend(_run_terms(run))
     if hand_reading:
         for word in runs(fold(hand_reading)):
             out.extend(_reading_bigrams(word) if not word.isascii() else [word])
     return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def _run_terms(run: str) -> tuple[str, ...]:
+    """Terms of one folded run (cached: names and labels repeat on thousands of pages)."""
+    if run.isascii():
+        kana = kana_from_romaji(run) if run.isalpha() else None
+        return tuple(bigrams(loose(kana)) if kana else [run])
+    return tuple(bigrams(run) + _reading_bigrams(reading(run)))
 
 
 def _reading_bigrams(kana: str) -> list[str]:

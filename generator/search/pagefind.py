@@ -1,15 +1,22 @@
 """The Pagefind step (POST): index the finished site's item, lesson and class pages.
 
 Pagefind's own Japanese segmentation is not the normaliser's (it splits 歌川広重 so that 広重
-is not found), so each page is handed to Pagefind with the normaliser's terms added: every
+is not found), so each page's article is handed to Pagefind (as a copy in a scratch folder)
+with the normaliser's terms added: every
 bigram and reading of the page's Japanese, encoded as plain ASCII words the segmenter leaves
 alone (search.js encodes the query's terms the same way). Names get their own, heavier block
-so that a print BY Hokusai outranks a page that mentions him. The pages on disk are not
+so that a print BY Hokusai outranks a page that mentions him. The published pages are not
 changed. Pagefind writes one index per language (from <html lang>) into pagefind/.
 """
 from __future__ import annotations
 
-import asyncio
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from html import escape as html_escape
 from pathlib import Path
 
 import lxml.html
@@ -25,6 +32,7 @@ EXCLUDE = [".md-header", ".md-tabs", ".md-sidebar", ".md-nav", ".md-footer", ".m
 NAMES_WEIGHT = "4.0"
 
 
+@functools.lru_cache(maxsize=200_000)
 def encode(term: str) -> str:
     """A term as a word Pagefind will not split: ASCII words stay, Japanese becomes qj + base36
     code points (4 digits each), so a one-character term is a prefix of its bigrams."""
@@ -58,7 +66,8 @@ def _terms_text(text: str) -> str:
 
 
 def prepare(html: str, kind: str, lang: str) -> str | None:
-    """The page as Pagefind should read it: only the article, plus the normaliser's terms."""
+    """The page as Pagefind should read it: only the article (no header, navigation or
+    footer), plus the normaliser's terms."""
     doc = lxml.html.document_fromstring(html)
     articles = doc.xpath("//article")
     if not articles:
@@ -79,16 +88,16 @@ def prepare(html: str, kind: str, lang: str) -> str | None:
     body.text = _terms_text(text)
     extra.append(body)
     if kind != "items":
-        meta = lxml.html.fragment_fromstring("<span></span>")
-        meta.set("data-pagefind-meta", "kind")
-        meta.text = PAGE_KINDS[kind][0 if lang == "ja" else 1]
-        extra.append(meta)
-        kind_filter = lxml.html.fragment_fromstring("<span></span>")
-        kind_filter.set("data-pagefind-filter", "kind")
-        kind_filter.text = meta.text
-        extra.append(kind_filter)
+        label = PAGE_KINDS[kind][0 if lang == "ja" else 1]
+        for attr in ("data-pagefind-meta", "data-pagefind-filter"):
+            span = lxml.html.fragment_fromstring("<span></span>")
+            span.set(attr, "kind")
+            span.text = label
+            extra.append(span)
     article.append(extra)
-    return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
+    title = doc.findtext(".//title") or ""
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html_escape(title)}</title>'
+            f"</head><body>{lxml.html.tostring(article, encoding='unicode')}</body></html>")
 
 
 def pages(site: Path, known: dict[str, set[str]]) -> list[tuple[str, str]]:
@@ -102,32 +111,44 @@ def pages(site: Path, known: dict[str, set[str]]) -> list[tuple[str, str]]:
     return out
 
 
-async def _index(site: Path, known: dict[str, set[str]]) -> int:
-    from pagefind.index import PagefindIndex
+def _prepare_file(job: tuple[str, str, str, str]) -> bool:
+    """In a worker: read one built page, write what Pagefind should index beside it."""
+    site, scratch, rel, kind = job
+    lang = "en" if rel.startswith("en/") else "ja"
+    prepared = prepare((Path(site) / rel).read_text(encoding="utf-8"), kind, lang)
+    if prepared is None:
+        return False
+    target = Path(scratch) / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(prepared, encoding="utf-8")
+    return True
 
-    count = 0
-    config = {"exclude_selectors": EXCLUDE, "output_path": str(site / "pagefind")}
-    async with PagefindIndex(config=config) as index:
-        for rel, kind in pages(site, known):
-            lang = "en" if rel.startswith("en/") else "ja"
-            html = prepare((site / rel).read_text(encoding="utf-8"), kind, lang)
-            if html is None:
-                continue
-            await index.add_html_file(content=html, url="/" + rel[: -len("index.html")])
-            count += 1
-    return count
+
+def build_index(site: Path, scratch: Path, known: dict[str, set[str]]) -> int:
+    """Prepare the pages (in parallel: the readings cost CPU) and run Pagefind once over them."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    jobs = [(str(site), str(scratch), rel, kind) for rel, kind in pages(site, known)]
+    workers = max(1, min(os.cpu_count() or 1, len(jobs) // 200 + 1))
+    if workers == 1:
+        done = sum(map(_prepare_file, jobs))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = sum(pool.map(_prepare_file, jobs, chunksize=64))
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(site / "pagefind"),
+         "--exclude-selectors", ", ".join(EXCLUDE)],
+        capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {result.stderr.strip() or result.stdout.strip()}",
+                              f"building the search index (Pagefind) failed: {result.stderr.strip() or result.stdout.strip()}"),
+                         Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
+                              "check that pagefind[extended] is installed (make site), then build again."))
+    return done
 
 
 def index(ctx: BuildContext) -> None:
     if ctx.progress:
-        print("search index (Pagefind)…", file=__import__("sys").stderr, flush=True)
-    try:
-        data = ctx.derived.get("search")
-        asyncio.run(_index(ctx.site, data.pages if data else {}))
-    except BuildError:
-        raise
-    except Exception as exc:  # the service reports many kinds; the user needs the sentence
-        raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {exc}", f"building the search index (Pagefind) failed: {exc}"),
-                         Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
-                              "check that pagefind[extended] is installed (make site), then build again.")) from exc
-
+        print("search index (Pagefind)…", file=sys.stderr, flush=True)
+    data = ctx.derived.get("search")
+    build_index(ctx.site, ctx.work / "pagefind-pages", data.pages if data else {})

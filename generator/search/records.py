@@ -117,7 +117,6 @@ class SearchRecord:
         out = {}
         for name, texts in self.field_texts().items():
             out[name] = [t for text, hand in texts if text for t in normalise.terms(text, hand)]
-        out["all"] = [t for terms in out.values() for t in terms]
         return out
 
     def hidden_text(self) -> str:

@@ -317,4 +317,5 @@
 
   readAddress();
   if (input.value.trim()) run();
+  else ready().catch(function () {}); // load while the reader types: the first answer comes sooner
 })();
