@@ -43,6 +43,8 @@ def test_bunkazai_csv_has_one_row_per_item_and_reads_back(sample_site):
     assert "葛飾北斎" in wave["概要"] and "天保2年頃（1831）" in wave["概要"]
     assert "Katsushika Hokusai" in wave["概要_英語"]
     assert sorted(int(r["NO"]) for r in records) == list(range(1, len(records) + 1))
+    assert wave["種類"] == "絵画" and wave["員数（数）"] == "1" and wave["員数（単位）"] == "枚"
+    assert "資料ID: hokusai-kanagawa-oki-nami-ura" in wave["備考"]
 
 
 def test_items_json_holds_every_record(sample_site):

@@ -21,6 +21,9 @@ BUNKAZAI_COLUMNS = [
     "画像_ライセンス", "概要", "概要_英語", "説明", "説明_英語", "URL", "備考",
 ]
 UNITS = {"ukiyo-e": "枚", "map": "枚", "book": "冊", "document": "枚", "photo": "枚"}
+# 種類 in the words of 美術工芸品 designations (絵画, 書跡・典籍, 古文書, 歴史資料), so the rows sort
+# beside other wards' holdings; 文化財分類 stays empty: these items are not designated.
+KINDS = {"ukiyo-e": "絵画", "map": "歴史資料", "book": "書跡・典籍", "document": "古文書", "photo": "歴史資料"}
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 # Files other steps publish under data/, described on the data page when present.
 OTHER_FILES = {"events.csv": ("教室・相談会の一覧（推奨データセット「イベント一覧」）",
@@ -68,7 +71,7 @@ def bunkazai_rows(content: Content, ctx: BuildContext) -> list[list[str]]:
         row = {
             "都道府県コード又は市区町村コード": ward.code, "NO": str(no), "都道府県名": ward.prefecture,
             "市区町村名": ward.city, "名称": item.title.ja, "名称_カナ": katakana(item.title.reading or ""),
-            "名称_英語": item.title.en or "", "種類": TYPE_LABELS[item.type][0],
+            "名称_英語": item.title.en or "", "種類": KINDS[item.type],
             # 場所名称/緯度/経度 are where the property is kept, not the place a print shows (that goes in 備考).
             "場所名称": owner, "電話番号": ward.phone, "員数（数）": "1", "員数（単位）": UNITS[item.type],
             "所有者等": owner, "利用可能日時特記事項": "デジタルアーカイブで常時閲覧できます",
@@ -77,7 +80,7 @@ def bunkazai_rows(content: Content, ctx: BuildContext) -> list[list[str]]:
             "説明": item.description.ja if item.description else "",
             "説明_英語": (item.description.en or "") if item.description else "",
             "URL": ctx.url(f"items/{item.id}/"),
-            "備考": "　".join(p for p in (f"資料ID: {item.id}", place_note) if p),
+            "備考": "　".join(p for p in (f"資料ID: {item.id}", f"資料の種類: {TYPE_LABELS[item.type][0]}", place_note) if p),
         }
         rows.append([row.get(column, "") for column in BUNKAZAI_COLUMNS])
     return rows
