@@ -27,7 +27,7 @@ def test_a_sub_word_is_only_read_as_part_of_the_whole():
     assert table["奈川"] == "ながわ"
 
 
-@pytest.mark.parametrize("old,new", [("廣重", "広重"), ("國芳", "国芳"), ("富嶽", "富岳"), ("渡邊", "渡辺"), ("冨士", "富士"),
+@pytest.mark.parametrize("old,new", [("廣重", "広重"), ("國芳", "国芳"), ("富嶽", "富岳"), ("渡邊", "渡辺"), ("冨士", "富士"), ("佃嶋", "佃島"),
                                      ("齋藤", "斎藤")])
 def test_old_kanji_forms_fold_to_the_forms_in_use(old, new):
     assert n.fold(old) == new

@@ -21,7 +21,7 @@ from whoosh.filedb.filestore import RamStorage
 from . import normalise
 from .records import SearchRecord
 
-VERSION = "2"  # bump when the normaliser's output changes: cached catalogues are rebuilt
+VERSION = "3"  # bump when the normaliser's output changes: cached catalogues are rebuilt
 TEXT_FIELDS = ("title", "artist", "series", "place", "subjects", "other")
 # A word found in the artist's or series' name outranks the same word in a description.
 BOOSTS = {"artist": 4.0, "series": 3.0, "title": 3.0, "place": 2.0, "subjects": 1.5, "other": 1.0}

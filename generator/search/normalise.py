@@ -25,14 +25,26 @@ from typing import Iterable
 from .kana import KANA_TO_ROMAJI, LONG_VOWEL_FOLLOWERS, ROMAJI_TO_KANA, SMALL_TO_LARGE, VOWEL_OF
 
 
+# KAKASI's table folds a few forms in use today into their older forms (島 -> 嶋, 曽 -> 曾):
+# harmless for matching, wrong for the "new-form" text shown to Pagefind, so those turn round.
+_TODAY_FORMS = "島曽亘芦"
+
+
 @functools.cache
 def itaiji() -> dict[int, str]:
-    """Old (and variant) kanji form -> the form in use today, from pykakasi's data."""
+    """Old (and variant) kanji form -> the form in use today, from pykakasi's data (the
+    itaiji dictionary of the KAKASI project, 672 single-character pairs)."""
     from pykakasi.properties import Configurations
 
     with open(Configurations.dictpath(Configurations.jisyo_itaiji), "rb") as f:
-        table = pickle.load(f)
-    return {k: v for k, v in table.items() if isinstance(v, str) and len(v) == 1 and chr(k) != v}
+        raw = pickle.load(f)
+    table = {k: v for k, v in raw.items() if isinstance(v, str) and len(v) == 1 and chr(k) != v}
+    for today in _TODAY_FORMS:
+        older = table.pop(ord(today), None)
+        if older:
+            table = {k: (today if v == older else v) for k, v in table.items()}
+            table[ord(older)] = today
+    return table
 
 
 @functools.cache
