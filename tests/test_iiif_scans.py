@@ -166,6 +166,7 @@ BAD = [
     ("lies.jpg", rgb().pngsave_buffer(), "really a PNG"),
     ("bomb.png", bomb_png(60000, 60000), "over the limit"),
     ("noise.tif", b"this is not an image at all" * 10, "cannot be read"),
+    ("animated.jpg", rgb(64, 48).gifsave_buffer(), "GIF image"),
 ]
 
 

@@ -80,8 +80,13 @@ def check(src: ScanSource, max_pixels: int = MAX_PIXELS) -> tuple[int, int]:
         raise problem(src, Text(f"{src.shown} は画像として読めません（壊れているか、画像ではありません）。",
                                 f"{src.shown} cannot be read as an image (it is damaged or not an image)."),
                       Text("スキャンを JPEG・TIFF・PNG で保存し直してください。", "save the scan again as JPEG, TIFF or PNG."))
+    if loader not in LOADER_NAMES:
+        kind = loader.replace("VipsForeignLoad", "").replace("File", "").replace("Ns", "").upper()
+        raise problem(src, Text(f"{src.shown} は {kind} 形式の画像で、使えません。",
+                                f"{src.shown} is a {kind} image, which the archive does not take."),
+                      Text("JPEG・TIFF・PNG のどれかで保存し直してください。", "save it again as JPEG, TIFF or PNG."))
     if loader != expected:
-        actual = LOADER_NAMES.get(loader, loader)
+        actual = LOADER_NAMES[loader]
         ext = {"jpegload": ".jpg", "tiffload": ".tif", "pngload": ".png"}.get(loader, "")
         raise problem(src, Text(f"{src.shown} は名前は {path.suffix} ですが、中身は {actual} です。",
                                 f"{src.shown} is named {path.suffix} but is really a {actual} file."),

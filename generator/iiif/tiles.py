@@ -30,7 +30,7 @@ class TileSettings:
     max_size: int = 3000
     # Long sides of the downscaled copies listed in `sizes` (thumbnails, the no-JavaScript image).
     sizes: tuple[int, ...] = (200, 400, 800, 1600)
-    version: int = 1  # bump when the tile layout or encoding changes: every cache entry is rebuilt
+    version: int = 2  # bump when the tile layout or encoding changes: every cache entry is rebuilt
 
     def key_for(self, scan: Path, page: int) -> str:
         digest = hashlib.sha256()
@@ -112,9 +112,18 @@ def make_tiles(src: ScanSource, settings: TileSettings, cache: Path, key: str) -
     return result
 
 
+# Scans up to this size are decoded once into memory and both the tiles and the downscaled
+# copies come from that; bigger ones stream through dzsave and the copies are decoded again
+# at 1/4 or less (JPEG shrink-on-load), which is cheap, instead of holding gigabytes.
+IN_MEMORY_PIXELS = 50_000_000
+
+
 def _tile_into(src: ScanSource, settings: TileSettings, tmp: Path) -> None:
     image = open_scan(src, sequential=True)
     width, height = image.width, image.height
+    in_memory = width * height <= IN_MEMORY_PIXELS
+    if in_memory:
+        image = image.copy_memory()
     out = tmp / "image"
     image.dzsave(str(out), layout="iiif3", tile_size=settings.tile, overlap=0, id="tiles",
                  suffix=f".jpg[Q={settings.quality},keep=none]")
@@ -124,7 +133,8 @@ def _tile_into(src: ScanSource, settings: TileSettings, tmp: Path) -> None:
     for stray in (tmp / "vips-properties.xml", out / "vips-properties.xml"):
         stray.unlink(missing_ok=True)
 
-    biggest = _downscaled(src, min(settings.max_size, max(width, height)))
+    cap = min(settings.max_size, max(width, height))
+    biggest = (image.thumbnail_image(cap, height=cap, size="down") if in_memory else _downscaled(src, cap)).copy_memory()
     capped = (biggest.width, biggest.height) != (width, height)
     _save(biggest, out / "full" / "max" / "0" / "default.jpg", settings)
     sizes = []
@@ -161,7 +171,7 @@ def _downscaled(src: ScanSource, long_side: int) -> pyvips.Image:
 
 def _save(image: pyvips.Image, path: Path, settings: TileSettings) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.jpegsave(str(path), Q=settings.quality, keep="none", optimize_coding=True)
+    image.jpegsave(str(path), Q=settings.quality, keep="none")
 
 
 def _fill_gaps(src: ScanSource, tiles: TileSet, settings: TileSettings) -> int:
