@@ -52,6 +52,9 @@ def test_authority_page_links_works_and_back(sample_site, browser):
     page.goto(server.url + "creators/katsushika-hokusai/")
     assert page.locator("h1").inner_text() == "葛飾北斎"
     assert "1760–1849" in page.locator("dl").inner_text()
+    for link in page.locator(".work-list a").all():  # finger-sized targets
+        box = link.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
     page.get_by_role("link", name="冨嶽三十六景　神奈川沖浪裏").click()
     page.wait_for_load_state()
     assert page.url == server.url + "items/hokusai-kanagawa-oki-nami-ura/"
