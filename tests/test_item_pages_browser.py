@@ -86,6 +86,15 @@ def test_controls_are_large_japanese_buttons(sample_site, browser, viewport):
         button = page.get_by_role("button", name=name, exact=True)
         box = button.bounding_box()
         assert box and box["width"] >= 44 and box["height"] >= 44, (name, box)
+    full = page.get_by_role("button", name="全画面", exact=True)
+    full.click()
+    page.wait_for_function("() => document.querySelector('[data-action=\"full-screen\"]')"
+                           ".getAttribute('aria-pressed') === 'true'")
+    box = page.locator(".openseadragon-canvas").bounding_box()
+    assert box["height"] >= viewport["height"] * 0.6, "full screen should give the image the screen"
+    full.click()
+    page.wait_for_function("() => document.querySelector('[data-action=\"full-screen\"]')"
+                           ".getAttribute('aria-pressed') === 'false'")
     # Keyboard: Tab reaches the buttons and Enter works (next image shows the back).
     page.get_by_role("button", name="次の画像").focus()
     page.keyboard.press("Enter")

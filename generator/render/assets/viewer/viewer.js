@@ -69,13 +69,16 @@
     "zoom-in": function () { zoom(1.6); },
     "zoom-out": function () { zoom(1 / 1.6); },
     "home": function () { viewer.viewport.goHome(); },
-    "full-screen": function (button) {
+    "full-screen": function () {
       if (document.fullscreenElement) {
         document.exitFullscreen();
+      } else if (section.classList.contains("viewer--full")) {
+        setFull(false);
       } else if (section.requestFullscreen) {
-        section.requestFullscreen().catch(function () { section.classList.toggle("viewer--full"); });
+        // Where the browser refuses real full screen, fill the window instead.
+        section.requestFullscreen().catch(function () { setFull(true); });
       } else {
-        section.classList.toggle("viewer--full");
+        setFull(true);
       }
     },
     "previous": function () { if (page > 0) { viewer.goToPage(page - 1); } },
@@ -96,9 +99,16 @@
       actions[button.getAttribute("data-action")](button);
     }
   });
-  document.addEventListener("fullscreenchange", function () {
-    var button = controls.querySelector('[data-action="full-screen"]');
-    button.setAttribute("aria-pressed", document.fullscreenElement === section ? "true" : "false");
+  function pressed(on) {
+    controls.querySelector('[data-action="full-screen"]').setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  function setFull(on) {
+    section.classList.toggle("viewer--full", on);
+    pressed(on);
+  }
+  document.addEventListener("fullscreenchange", function () { pressed(document.fullscreenElement === section); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && section.classList.contains("viewer--full")) { setFull(false); }
   });
   for (var i = 0; i < thumbs.length; i++) {
     thumbs[i].addEventListener("click", function (event) {
