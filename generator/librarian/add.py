@@ -10,7 +10,6 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import BuildError, ContentErrors, Problem, Text, user_lang
 from ..models.archive import ITEM_TYPES
