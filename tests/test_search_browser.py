@@ -247,3 +247,38 @@ def test_item_page_lists_related_items_of_the_same_series(corpus_site, page):
     assert related.count() >= 3
     hrefs = [related.nth(i).get_attribute("href") for i in range(related.count())]
     assert all(h.strip("./").split("/")[-1] in records(root, "series: fugaku36") for h in hrefs)
+
+
+def test_search_works_under_the_site_s_content_security_policy(corpus_site, browser):
+    """The CSP the build's server settings send (script-src 'self' 'wasm-unsafe-eval'): no
+    inline script, Pagefind's WebAssembly allowed, nothing else."""
+    import functools
+    import http.server
+    import threading
+
+    from generator.server_config import CSP
+
+    _, out, _ = corpus_site
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            self.send_header("Content-Security-Policy", CSP)
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), functools.partial(Handler, directory=str(out)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport=PHONE)
+        violations = []
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q={quote('北斎')}")
+        page.locator(".search-result").first.wait_for()  # (a locator wait: no eval under this CSP)
+        assert "32" in page.locator("#search-status").inner_text()
+        assert not violations, violations
+        page.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -306,6 +306,11 @@
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(run, 80); // wait for the next keystroke, but not long
+    // Meanwhile fetch the index chunks the words typed so far need (Pagefind's preload).
+    if (pagefind && T && input.value.trim()) {
+      var terms = queryTerms(input.value.trim());
+      if (terms.length) pagefind.preload(terms.map(encode).join(" "), { filters: activeFilters() });
+    }
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
