@@ -89,3 +89,23 @@ def test_encoded_terms_keep_prefixes():
     assert encode("hokusai") == "hokusai"
     assert encode("北斎").startswith(encode("北"))
     assert encode("北斎").isascii() and encode("北斎").isalnum()
+
+
+def test_pagefind_gets_the_article_with_the_normaliser_s_terms():
+    from generator.search.pagefind import page_kind, prepare
+
+    html = ("<html lang='ja'><head><title>神奈川沖浪裏</title></head><body><header>ヘッダー</header><nav>メニュー</nav>"
+            "<article><h1>神奈川沖浪裏</h1><p class='search-names'>葛飾北斎</p>"
+            "<section data-search-skip><a>歌川広重の作品</a></section></article><footer>フッター</footer></body></html>")
+    prepared = prepare(html, "items", "ja")
+    assert "ヘッダー" not in prepared and "メニュー" not in prepared and "フッター" not in prepared
+    assert "歌川広重" not in prepared  # related items belong to other pages
+    assert 'data-pagefind-body=""' in prepared and '<html lang="ja">' in prepared
+    for term in n.query_terms("ほくさい", {}) + n.query_terms("神奈川沖浪裏", {}):
+        assert encode(term) in prepared, term
+    assert 'data-pagefind-weight="4.0"' in prepared  # the names block outweighs the rest
+    known = {"items": {"a"}, "lessons": {"b"}}
+    assert page_kind("items/a/index.html", known) == "items"
+    assert page_kind("en/lessons/b/index.html", known) == "lessons"
+    assert page_kind("items/periods/index.html", known) is None  # a browse page, not an item
+    assert page_kind("items/index.html", known) is None
