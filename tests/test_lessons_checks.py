@@ -122,3 +122,17 @@ def test_check_lesson_reports_a_bad_tab_as_error(repo):
                     body_line=10, source="lessons/mihon.md")
     errors = [p for p in check_lesson(lesson, repo) if p.is_error]
     assert len(errors) == 1 and errors[0].what.en == "the tab 'ガラケー' is not a phone type." and errors[0].line == 12
+
+
+def test_a_broken_glossary_entry_is_reported_with_its_line(repo):
+    glossary = repo / "lessons" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "スワイプ2:\n  - 説明ではなく一覧\n", encoding="utf-8")
+    lines = glossary.read_text(encoding="utf-8").count("\n")
+    try:
+        load_content(repo)
+    except ContentErrors as exc:
+        found = [p for p in exc.problems if p.file == "lessons/glossary.yml"]
+    else:
+        raise AssertionError("a broken glossary entry must stop check")
+    assert len(found) == 1 and found[0].field == "スワイプ2" and found[0].line == lines - 1
+    assert "the explanation of 'スワイプ2' is not text." == found[0].what.en

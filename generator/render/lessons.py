@@ -31,7 +31,7 @@ def write(content: Content, ctx: BuildContext) -> None:
     lessons = sorted(content.lessons, key=lambda l: (LEVELS.index(l.meta.level), l.meta.topic, l.slug))
     courses = {lesson.slug: upcoming_courses(content.courses, lesson.slug, ctx.today) for lesson in lessons}
     render_page(ctx, "lessons/index.md", "lessons_index.md.j2", {"ja": "スマホ教室のテキスト", "en": "Smartphone lessons"},
-                catalogue=catalogue(lessons), courses=courses, level_label=level_label,
+                catalogue=catalogue(lessons), courses=courses, level_label=level_label, ruby=furigana_markup,
                 phone_label=phone_label)
     for lesson in lessons:
         for lang in LANGS:
