@@ -72,3 +72,25 @@ def test_the_reading_must_be_kana():
     assert LessonMeta(reading="でんわ の かけかた", **base).reading == "でんわ の かけかた"
     with pytest.raises(ValidationError, match="not in kana"):
         LessonMeta(reading="電話のかけ方", **base)
+
+
+def test_upcoming_classes_skip_past_and_cancelled_days():
+    import datetime as dt
+    from types import SimpleNamespace as NS
+
+    from generator.render.lessons import upcoming_courses
+
+    course = NS(id="c1", lessons=["denwa"], sessions=[])
+    other = NS(id="c2", lessons=["camera"], sessions=[])
+    day = lambda d, cancelled=False: NS(course=course, date=dt.date(2026, 12, d), cancelled=cancelled)
+    schedule = NS(occurrences=[day(1), day(8, cancelled=True), day(15)])
+    [found] = upcoming_courses([course, other], "denwa", dt.date(2026, 12, 2), schedule)
+    assert found.course is course and found.next_day == dt.date(2026, 12, 15)
+    assert found.next_label("ja") == "次は 12月15日（火）" and found.next_label("en") == "next: Tue 15 Dec 2026"
+    assert upcoming_courses([course], "denwa", dt.date(2026, 12, 16), schedule) == []
+
+
+def test_pages_show_the_next_class_day(sample_site):
+    _, out = sample_site
+    html = (out / "lessons/dengen-to-botan/index.html").read_text(encoding="utf-8")
+    assert re.search(r'はじめてのスマホ教室</a> <span class="next-class">次は \d+月\d+日（.）</span>', html)

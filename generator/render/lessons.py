@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import dataclass
 
 import segno
 from markupsafe import Markup
@@ -29,7 +30,8 @@ def write(content: Content, ctx: BuildContext) -> None:
     ctx.add_nav(20, "スマホ教室のテキスト", "Lessons", "lessons/index.md")
     glossary, _ = load_glossary(ctx.root)  # its problems were reported by check
     lessons = sorted(content.lessons, key=lambda l: (LEVELS.index(l.meta.level), l.meta.topic, l.slug))
-    courses = {lesson.slug: upcoming_courses(content.courses, lesson.slug, ctx.today) for lesson in lessons}
+    schedule = ctx.derived.get("schedule")
+    courses = {lesson.slug: upcoming_courses(content.courses, lesson.slug, ctx.today, schedule) for lesson in lessons}
     render_page(ctx, "lessons/index.md", "lessons_index.md.j2", {"ja": "スマホ教室のテキスト", "en": "Smartphone lessons"},
                 catalogue=catalogue(lessons), courses=courses, level_label=level_label, ruby=furigana_markup,
                 phone_label=phone_label)
@@ -57,9 +59,34 @@ def catalogue(lessons: list[Lesson]) -> list[tuple[str, list[tuple[str, list[Les
     return out
 
 
-def upcoming_courses(courses: list[Course], slug: str, today: dt.date) -> list[Course]:
-    """Courses that teach the lesson and still have a class day on or after today."""
-    return [c for c in courses if slug in c.lessons and any(_last_day(s) >= today for s in c.sessions)]
+@dataclass
+class UpcomingCourse:
+    course: Course
+    next_day: dt.date | None  # the next class day that is not cancelled, when the schedule is known
+
+    def next_label(self, lang: str) -> str:
+        if self.next_day is None:
+            return ""
+        d = self.next_day
+        if lang == "ja":
+            return f"次は {d.month}月{d.day}日（{'月火水木金土日'[d.weekday()]}）"
+        return f"next: {d:%a} {d.day} {d:%b %Y}"
+
+
+def upcoming_courses(courses: list[Course], slug: str, today: dt.date, schedule: object = None) -> list[UpcomingCourse]:
+    """Courses that teach the lesson and still have a class day on or after today. With the
+    schedule's occurrences (ctx.derived["schedule"]) cancellations count and the next day is
+    known; without them, the sessions' own dates decide."""
+    out = []
+    for course in (c for c in courses if slug in c.lessons):
+        occurrences = getattr(schedule, "occurrences", None)
+        if occurrences is not None:
+            days = [o.date for o in occurrences if o.course.id == course.id and not o.cancelled and o.date >= today]
+            if days:
+                out.append(UpcomingCourse(course, min(days)))
+        elif any(_last_day(s) >= today for s in course.sessions):
+            out.append(UpcomingCourse(course, None))
+    return out
 
 
 def _last_day(session) -> dt.date:
