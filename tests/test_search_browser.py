@@ -282,3 +282,10 @@ def test_search_works_under_the_site_s_content_security_policy(corpus_site, brow
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_japanese_text_in_english_results_is_marked_as_japanese(corpus_site, page):
+    server, _, _ = corpus_site
+    ask(page, server, "kanagawa", lang="en")
+    marked = page.eval_on_selector_all(".search-result [lang=ja]", "els => els.map(e => e.textContent)")
+    assert any("天保" in text for text in marked)  # the sample's date, 天保2年頃

@@ -205,6 +205,12 @@
     });
   }
 
+  // On English pages, text that is Japanese (a title not yet translated, 天保2年頃) says so,
+  // so that a screen reader reads it in a Japanese voice.
+  function markJapanese(el) {
+    if (document.documentElement.lang !== "ja" && /[\u3040-\u30ff\u3400-\u9fff]/.test(el.textContent)) el.lang = "ja";
+  }
+
   function showMore(id, focusFirst) {
     var next = results.slice(shown, shown + PAGE_SIZE);
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
@@ -228,12 +234,18 @@
         var title = document.createElement("span");
         title.className = "search-result__title";
         title.textContent = d.meta.title || d.url;
+        markJapanese(title);
         text.appendChild(title);
-        var facts = [d.meta.kind, d.meta.artist, d.meta.date].filter(Boolean).join(" · ");
-        if (facts) {
+        var facts = [d.meta.kind, d.meta.artist, d.meta.date].filter(Boolean);
+        if (facts.length) {
           var m = document.createElement("span");
           m.className = "search-result__meta";
-          m.textContent = facts;
+          facts.forEach(function (fact, i) {
+            var part = document.createElement("span");
+            part.textContent = (i ? " · " : "") + fact;
+            markJapanese(part);
+            m.appendChild(part);
+          });
           text.appendChild(m);
         }
         a.appendChild(text);
