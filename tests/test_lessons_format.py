@@ -111,3 +111,9 @@ def test_a_step_without_picture_and_an_unknown_tab_are_findings():
     kinds = [(f.kind, f.text) for f in result.findings]
     assert ("bad-tab", "ガラケー") in kinds
     assert ("step-without-picture", "押します。") in kinds
+
+
+def test_a_list_inside_a_step_is_part_of_that_step():
+    result = convert_lesson(lesson("## 手順\n\n1. 次から1つえらびます。\n\n    1. 電話\n    2. カメラ\n\n    ![二つのアイコン](images/mihon/a.svg)\n"), {})
+    assert result.html.count('class="lesson-step"') == 1
+    assert not result.findings

@@ -27,7 +27,6 @@ ANSWER_RE = re.compile(r"(答え|こたえ)\s*[:：]\s*")
 class Finding:
     kind: str  # "step-without-picture", "bad-tab", "image-outside-step"
     text: str  # words from the place, to find its line in the source
-    detail: str = ""
 
 
 def plain_text(el: etree.Element) -> str:
@@ -82,7 +81,11 @@ class LessonStructure(Treeprocessor):
 
     # Steps ---------------------------------------------------------------------------
     def _steps(self, section: etree.Element) -> None:
+        # A list inside a step (choices on the screen, say) is part of that step, not more steps.
+        inner = {ol for li in section.iter("li") for ol in li.iter("ol")}
         for ol in section.iter("ol"):
+            if ol in inner:
+                continue
             ol.set("class", "lesson-steps")
             for li in ol.findall("li"):
                 li.set("class", "lesson-step")
