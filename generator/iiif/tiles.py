@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -125,41 +126,59 @@ def _tile_into(src: ScanSource, settings: TileSettings, tmp: Path) -> None:
     if in_memory:
         image = image.copy_memory()
     out = tmp / "image"
-    image.dzsave(str(out), layout="iiif3", tile_size=settings.tile, overlap=0, id="tiles",
-                 suffix=f".jpg[Q={settings.quality},keep=none]")
+    # The downscaled copies are made on a second thread while dzsave runs: JPEG decoding inside
+    # dzsave is serial, so a core is free for them and they cost (almost) no wall time.
+    extras_dir = tmp / "extras"
+    with ThreadPoolExecutor(max_workers=1) as side:
+        extras = side.submit(_make_sizes, src, image if in_memory else None, width, height, settings, extras_dir)
+        image.dzsave(str(out), layout="iiif3", tile_size=settings.tile, overlap=0, id="tiles",
+                     suffix=f".jpg[Q={settings.quality},keep=none]")
+        sizes, biggest = extras.result()
     # dzsave's own info.json has a placeholder id and no sizes; vips-properties.xml is noise.
     scale_factors = json.loads((out / "info.json").read_text())["tiles"][0]["scaleFactors"]
     (out / "info.json").unlink()
     for stray in (tmp / "vips-properties.xml", out / "vips-properties.xml"):
         stray.unlink(missing_ok=True)
-
-    cap = min(settings.max_size, max(width, height))
-    biggest = (image.thumbnail_image(cap, height=cap, size="down") if in_memory else _downscaled(src, cap)).copy_memory()
-    capped = (biggest.width, biggest.height) != (width, height)
-    _save(biggest, out / "full" / "max" / "0" / "default.jpg", settings)
-    sizes = []
-    for long_side in settings.sizes:
-        if long_side >= max(biggest.width, biggest.height):
-            continue
-        small = biggest.thumbnail_image(long_side, height=long_side)
-        sizes.append((small.width, small.height))
-        _save(small, out / "full" / f"{small.width},{small.height}" / "0" / "default.jpg", settings)
+    for path in sorted(extras_dir.rglob("*.jpg")):
+        target = out / path.relative_to(extras_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    capped = biggest != (width, height)
     if capped:
         # The capped full image is also a listed size: the same bytes under its w,h name.
-        sizes.append((biggest.width, biggest.height))
-        same = out / "full" / f"{biggest.width},{biggest.height}" / "0" / "default.jpg"
+        same = out / "full" / f"{biggest[0]},{biggest[1]}" / "0" / "default.jpg"
         same.parent.mkdir(parents=True, exist_ok=True)
+        same.unlink(missing_ok=True)
         os.link(out / "full" / "max" / "0" / "default.jpg", same)
 
     tileset = TileSet(folder=out, width=width, height=height, scale_factors=scale_factors,
-                      tile=settings.tile, sizes=sizes, max_width=biggest.width if capped else None,
-                      max_height=biggest.height if capped else None)
+                      tile=settings.tile, sizes=sizes, max_width=biggest[0] if capped else None,
+                      max_height=biggest[1] if capped else None)
     _fill_gaps(src, tileset, settings)
     (tmp / "tiles.json").write_text(json.dumps({
         "width": width, "height": height, "scale_factors": scale_factors, "tile": settings.tile,
         "sizes": sizes, "max_width": tileset.max_width, "max_height": tileset.max_height,
         "scan": src.shown, "page": src.page,
     }), encoding="utf-8")
+
+
+def _make_sizes(src: ScanSource, image: pyvips.Image | None, width: int, height: int, settings: TileSettings,
+                folder: Path) -> tuple[list[tuple[int, int]], tuple[int, int]]:
+    """full/max (capped) and the listed sizes into folder; returns (sizes, full/max size)."""
+    cap = min(settings.max_size, max(width, height))
+    biggest = (image.thumbnail_image(cap, height=cap, size="down") if image is not None
+               else _downscaled(src, cap)).copy_memory()
+    _save(biggest, folder / "full" / "max" / "0" / "default.jpg", settings)
+    sizes = []
+    for long_side in settings.sizes:
+        if long_side >= max(biggest.width, biggest.height):
+            continue
+        small = biggest.thumbnail_image(long_side, height=long_side)
+        sizes.append((small.width, small.height))
+        _save(small, folder / "full" / f"{small.width},{small.height}" / "0" / "default.jpg", settings)
+    if (biggest.width, biggest.height) != (width, height):
+        sizes.append((biggest.width, biggest.height))
+    return sizes, (biggest.width, biggest.height)
 
 
 def _downscaled(src: ScanSource, long_side: int) -> pyvips.Image:
