@@ -136,3 +136,11 @@ def test_a_broken_glossary_entry_is_reported_with_its_line(repo):
         raise AssertionError("a broken glossary entry must stop check")
     assert len(found) == 1 and found[0].field == "スワイプ2" and found[0].line == lines - 1
     assert "the explanation of 'スワイプ2' is not text." == found[0].what.en
+
+
+def test_front_matter_text_is_checked_for_readability_too(repo):
+    path = write_lesson(repo, "## 手順\n\n1. 押します。\n   ![ボタン](images/mihon/a.svg)\n")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "objectives: [見本]", "objectives:\n  - 住民基本台帳カードを使える"), encoding="utf-8")
+    warnings = [p for p in load_content(repo).problems if p.file == "lessons/mihon.md" and "kanji" in p.what.en]
+    assert [(w.line, w.what.en) for w in warnings] == [(9, "6 kanji in a row: '住民基本台帳'")]

@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import Problem, Text
+from ..errors import ContentErrors, Problem, Text
 from ..models.lessons import Lesson
+from ..yamlfile import parse_yaml, read_utf8, split_front_matter
 from .convert import convert_lesson
 from .glossary import load_glossary
-from .readability import readability_warnings
+from .readability import front_matter_warnings, readability_warnings
 
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 PICTURE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
@@ -53,7 +54,23 @@ def check_lesson(lesson: Lesson, root: Path, glossary: dict[str, str] | None = N
                                     Text("「/// tab | Android」か「/// tab | iPhone」と書いてください。",
                                          "write '/// tab | Android' or '/// tab | iPhone'."), line=line))
     problems += readability_warnings(lesson.body, rel, lesson.body_line)
+    problems += front_matter_warnings(_front_texts(lesson, root), rel)
     return problems
+
+
+def _front_texts(lesson: Lesson, root: Path) -> list[tuple[str, int | None]]:
+    """Objectives, what to bring and the summary, each with its line in the file."""
+    try:  # the file parsed a moment ago in load_lessons; only its line numbers are wanted here
+        front, _, _ = split_front_matter(read_utf8(root / lesson.source, lesson.source), lesson.source)
+        _, lines = parse_yaml(front, lesson.source, line_offset=1)
+    except (ContentErrors, OSError):  # the file changed since: warn without line numbers
+        lines = {}
+    meta = lesson.meta
+    texts = [(t, lines.get(("objectives", i))) for i, t in enumerate(meta.objectives)]
+    texts += [(t, lines.get(("bring", i))) for i, t in enumerate(meta.bring)]
+    if meta.summary:
+        texts.append((meta.summary, lines.get(("summary",))))
+    return texts
 
 
 def _pictures(lesson: Lesson, root: Path, lines: list[str]) -> list[Problem]:

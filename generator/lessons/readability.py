@@ -32,27 +32,39 @@ def plain_line(line: str) -> str:
 def readability_warnings(body: str, rel: str, first_line: int) -> list[Problem]:
     problems: list[Problem] = []
     for offset, raw in enumerate(body.split("\n")):
-        line = first_line + offset
-        text = plain_line(raw)
-        for sentence in (s.strip() for s in SENTENCE_END.split(text)):
-            if len(sentence) > MAX_SENTENCE:
-                problems.append(_warn(rel, line,
-                                      Text(f"文が長すぎます（{len(sentence)}文字）:「{sentence[:20]}…」",
-                                           f"a sentence is too long ({len(sentence)} characters): '{sentence[:20]}…'"),
-                                      Text(f"{MAX_SENTENCE}文字以内の短い文に分けてください。",
-                                           f"split it into short sentences of at most {MAX_SENTENCE} characters.")))
-        for m in KANJI_RUN.finditer(text):
-            problems.append(_warn(rel, line, Text(f"漢字が{len(m.group())}字続いています:「{m.group()}」",
-                                                  f"{len(m.group())} kanji in a row: '{m.group()}'"),
-                                  Text("ひらがなを入れるか、やさしい言葉に言いかえてください。",
-                                       "add kana between them or use plainer words.")))
-        for m in KATAKANA_RUN.finditer(text):
-            problems.append(_warn(rel, line, Text(f"カタカナが{len(m.group())}字続いています:「{m.group()}」",
-                                                  f"{len(m.group())} katakana in a row: '{m.group()}'"),
-                                  Text("短い言葉に分けるか、説明を加えてください。",
-                                       "split the word or explain it.")))
+        problems += text_warnings(plain_line(raw), rel, first_line + offset)
     return problems
 
 
-def _warn(rel: str, line: int, what: Text, fix: Text) -> Problem:
+def front_matter_warnings(texts: list[tuple[str, int | None]], rel: str) -> list[Problem]:
+    """The front matter's reader-facing text (objectives, what to bring, summary), by line."""
+    problems: list[Problem] = []
+    for text, line in texts:
+        problems += text_warnings(strip_furigana(text).strip(), rel, line)
+    return problems
+
+
+def text_warnings(text: str, rel: str, line: int | None) -> list[Problem]:
+    problems: list[Problem] = []
+    for sentence in (s.strip() for s in SENTENCE_END.split(text)):
+        if len(sentence) > MAX_SENTENCE:
+            problems.append(_warn(rel, line,
+                                  Text(f"文が長すぎます（{len(sentence)}文字）:「{sentence[:20]}…」",
+                                       f"a sentence is too long ({len(sentence)} characters): '{sentence[:20]}…'"),
+                                  Text(f"{MAX_SENTENCE}文字以内の短い文に分けてください。",
+                                       f"split it into short sentences of at most {MAX_SENTENCE} characters.")))
+    for m in KANJI_RUN.finditer(text):
+        problems.append(_warn(rel, line, Text(f"漢字が{len(m.group())}字続いています:「{m.group()}」",
+                                              f"{len(m.group())} kanji in a row: '{m.group()}'"),
+                              Text("ひらがなを入れるか、やさしい言葉に言いかえてください。",
+                                   "add kana between them or use plainer words.")))
+    for m in KATAKANA_RUN.finditer(text):
+        problems.append(_warn(rel, line, Text(f"カタカナが{len(m.group())}字続いています:「{m.group()}」",
+                                              f"{len(m.group())} katakana in a row: '{m.group()}'"),
+                              Text("短い言葉に分けるか、説明を加えてください。",
+                                   "split the word or explain it.")))
+    return problems
+
+
+def _warn(rel: str, line: int | None, what: Text, fix: Text) -> Problem:
     return Problem(rel, what, fix, line=line, severity="warning")
