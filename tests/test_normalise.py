@@ -100,7 +100,8 @@ def test_pagefind_gets_the_article_with_the_normaliser_s_terms():
     prepared = prepare(html, "items", "ja")
     assert "ヘッダー" not in prepared and "メニュー" not in prepared and "フッター" not in prepared
     assert "歌川広重" not in prepared  # related items belong to other pages
-    assert 'data-pagefind-body=""' in prepared and '<html lang="ja">' in prepared
+    assert "data-pagefind-body" in prepared and '<html lang="ja">' in prepared
+    assert '<span data-pagefind-meta="title">神奈川沖浪裏</span>' in prepared
     for term in n.query_terms("ほくさい", {}) + n.query_terms("神奈川沖浪裏", {}):
         assert encode(term) in prepared, term
     assert 'data-pagefind-weight="4.0"' in prepared  # the names block outweighs the rest

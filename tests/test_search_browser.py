@@ -56,6 +56,11 @@ def item_ids(paths: list[str]) -> list[str]:
     return [p.strip("/").split("/")[-1] for p in paths if "/items/" in p]
 
 
+def open_filters(page) -> None:
+    page.get_by_role("button", name="結果を絞り込む").click()
+    page.locator(".search-filter__option").first.wait_for()
+
+
 def shown_count(page) -> int:
     import re
 
@@ -113,12 +118,16 @@ def test_filters_narrow_and_their_counts_are_right(corpus_site, page):
     server, _, _ = corpus_site
     ask(page, server, "江戸")
     total = shown_count(page)
+    assert not page.locator(".search-filter__option").count()  # until asked for: they weigh much
+    open_filters(page)
+    assert page.get_by_role("button", name="結果を絞り込む").get_attribute("aria-expanded") == "true"
     options = page.locator(".search-filter__option")
     assert options.count() > 1
     # Every option's count is the number of results once it is chosen.
     for i in range(min(options.count(), 4)):
         page.goto(f"{server.url}search/?q={quote('江戸')}")
         wait_for_answer(page)
+        open_filters(page)
         option = page.locator(".search-filter__option").nth(i)
         label = option.inner_text()
         expected = int(label.rsplit("(", 1)[1].rstrip(")"))
@@ -134,10 +143,13 @@ def test_filters_narrow_and_their_counts_are_right(corpus_site, page):
 def test_artist_filter_keeps_only_that_artist(corpus_site, page):
     server, _, root = corpus_site
     ask(page, server, "江戸")
-    page.get_by_role("checkbox", name="葛飾北斎").check()
-    page.wait_for_timeout(0)
-    wait_for_answer(page)
-    page.wait_for_function("() => !document.querySelector('#search-status').textContent.includes('…')")
+    open_filters(page)
+    hokusai = page.get_by_role("checkbox", name="葛飾北斎")
+    expected = int(page.locator(".search-filter__option", has=hokusai).inner_text().rsplit("(", 1)[1].rstrip(")"))
+    assert expected < shown_count(page)  # 江戸 also finds other artists' works
+    hokusai.check()
+    page.wait_for_function("n => document.querySelector('#search-status').textContent.includes(String(n))", arg=expected)
+    assert page.get_by_role("checkbox", name="葛飾北斎").is_checked()
     found = item_ids(links(page))
     assert found and set(found) <= hokusai_ids(root)
 
@@ -206,8 +218,10 @@ def test_at_320px_nothing_overflows_and_targets_are_large(corpus_site, browser):
     server, _, _ = corpus_site
     page = browser.new_page(viewport={"width": 320, "height": 640})
     ask(page, server, "富士")
+    open_filters(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     for selector in (".search-result", ".search-filter__option", ".search-form__button", ".site-search__button",
+                     ".search-filters-toggle",
                      ".search-more__button"):
         for box in [e.bounding_box() for e in page.query_selector_all(selector) if e.is_visible()]:
             assert box["height"] >= 44 and box["width"] >= 44, selector
@@ -233,6 +247,10 @@ def test_accessible_and_self_contained(corpus_site, browser, path, viewport):
     page.goto(server.url + path, wait_until="networkidle")
     if "search/" in path:
         wait_for_answer(page)
+        toggle = page.locator("#search-filters-toggle")
+        if toggle.is_visible():
+            toggle.click()
+            page.locator(".search-filter__option").first.wait_for()
     violations = axe_violations(page)
     assert not violations, describe(violations)
     assert not log.foreign, log.foreign

@@ -61,43 +61,37 @@ def page_kind(rel: str, known: dict[str, set[str]]) -> str | None:
     return None
 
 
-def _terms_text(text: str) -> str:
-    return " ".join(dict.fromkeys(encode(t) for t in normalise.terms(text) if not t.isascii()))
+def _terms_text(text: str, leave_out: set[str] = frozenset()) -> tuple[str, set[str]]:
+    """The text's terms as Pagefind words (each once), and the set of them."""
+    words = dict.fromkeys(encode(t) for t in normalise.terms(text))
+    kept = [w for w in words if w not in leave_out]
+    return " ".join(kept), set(words)
 
 
 def prepare(html: str, kind: str, lang: str) -> str | None:
-    """The page as Pagefind should read it: only the article (no header, navigation or
-    footer), plus the normaliser's terms."""
+    """The page as Pagefind should read it: the article's terms in place of its text (no
+    header, navigation or footer; Pagefind's own segmentation of the Japanese would only add
+    words no query asks for), its title as metadata, and its filters and metadata."""
     doc = lxml.html.document_fromstring(html)
     articles = doc.xpath("//article")
     if not articles:
         return None
     article = articles[0]
-    article.set("data-pagefind-body", "")
     for other in article.xpath(".//*[@data-search-skip]"):  # e.g. related items: other items' titles
         other.drop_tree()
-    names = " ".join(e.text_content() for e in article.xpath(".//*[contains(@class, 'search-names')]"))
-    text = article.text_content()
-    extra = lxml.html.fragment_fromstring("<div hidden></div>")
-    if names.strip():
-        block = lxml.html.fragment_fromstring("<div></div>")
-        block.set("data-pagefind-weight", NAMES_WEIGHT)
-        block.text = _terms_text(names)
-        extra.append(block)
-    body = lxml.html.fragment_fromstring("<div></div>")
-    body.text = _terms_text(text)
-    extra.append(body)
+    h1 = article.findtext(".//h1") or doc.findtext(".//title") or ""
+    names_text = " ".join(e.text_content() for e in article.xpath(".//*[contains(@class, 'search-names')]"))
+    names, name_words = _terms_text(names_text) if names_text.strip() else ("", set())
+    body, _ = _terms_text(article.text_content(), name_words)
+    kept = [lxml.html.tostring(e, encoding="unicode", with_tail=False)
+            for e in article.xpath(".//*[@data-pagefind-filter or @data-pagefind-meta]")]
     if kind != "items":
-        label = PAGE_KINDS[kind][0 if lang == "ja" else 1]
-        for attr in ("data-pagefind-meta", "data-pagefind-filter"):
-            span = lxml.html.fragment_fromstring("<span></span>")
-            span.set(attr, "kind")
-            span.text = label
-            extra.append(span)
-    article.append(extra)
-    title = doc.findtext(".//title") or ""
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{html_escape(title)}</title>'
-            f"</head><body>{lxml.html.tostring(article, encoding='unicode')}</body></html>")
+        label = html_escape(PAGE_KINDS[kind][0 if lang == "ja" else 1])
+        kept.append(f'<span data-pagefind-meta="kind">{label}</span>')
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
+            f'<article data-pagefind-body><span data-pagefind-meta="title">{html_escape(h1.strip())}</span>'
+            f'{"".join(kept)}<div data-pagefind-weight="{NAMES_WEIGHT}">{names}</div><div>{body}</div>'
+            f"</article></body></html>")
 
 
 def pages(site: Path, known: dict[str, set[str]]) -> list[tuple[str, str]]:

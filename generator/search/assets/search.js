@@ -125,7 +125,11 @@
   var names = JSON.parse(page.getAttribute("data-filter-names"));
   var ORDER = ["kind", "type", "artist", "series", "period", "place", "rights"];
   var PAGE_SIZE = 10;
+  var toggle = page.querySelector("#search-filters-toggle");
   var pagefind = null, loading = null, seq = 0, results = [], shown = 0;
+  // The filters (and their counts) are loaded when the reader asks for them: for a large
+  // archive they weigh more than everything else a first query needs.
+  var filtersOpen = false, filtersLoaded = null;
   var chosen = {}; // filter -> list of values
 
   function msg(name, q, n) {
@@ -142,9 +146,7 @@
         Object.keys(T.readings).forEach(function (k) { longest = Math.max(longest, Array.from(k).length); });
         pagefind = got[1];
         return pagefind.options({ baseUrl: root.pathname });
-      }).then(function () { return pagefind.init(); })
-        // Pagefind counts filter values in a search only once the filters are loaded.
-        .then(function () { return pagefind.filters(); });
+      }).then(function () { return pagefind.init(); });
     }
     return loading;
   }
@@ -179,16 +181,23 @@
     writeAddress();
     if (!q) {
       list.textContent = ""; status.textContent = ""; empty.hidden = true; more.hidden = true; filterBox.hidden = true;
+      toggle.hidden = true;
       return Promise.resolve();
     }
+    if (Object.keys(activeFilters()).length) filtersOpen = true;
     return ready().then(function () {
+      if (filtersOpen && !filtersLoaded) filtersLoaded = pagefind.filters(); // counts need them
+      return filtersLoaded;
+    }).then(function () {
       var terms = queryTerms(q);
       if (!terms.length) return { results: [], filters: {} };
       return pagefind.search(terms.map(encode).join(" "), { filters: activeFilters() });
     }).then(function (found) {
       if (id !== seq) return null; // a newer query is on its way
       results = found.results; shown = 0; list.textContent = "";
-      renderFilters(found.filters || {});
+      toggle.hidden = !results.length && !Object.keys(activeFilters()).length;
+      toggle.setAttribute("aria-expanded", String(filtersOpen));
+      if (filtersOpen) renderFilters(found.filters || {}); else filterBox.hidden = true;
       return showMore(id, false).then(function () {
         if (id !== seq) return;
         var filtered = Object.keys(activeFilters()).length > 0;
@@ -330,6 +339,11 @@
     run();
   });
   more.addEventListener("click", function () { showMore(seq, true); });
+  toggle.addEventListener("click", function () {
+    filtersOpen = !filtersOpen;
+    toggle.setAttribute("aria-expanded", String(filtersOpen));
+    if (filtersOpen) run(); else filterBox.hidden = true;
+  });
   window.__siteSearch = { queryTerms: function (q) { return ready().then(function () { return queryTerms(q); }); } };
 
   readAddress();
