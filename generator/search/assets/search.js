@@ -222,51 +222,61 @@
 
   function showMore(id, focusFirst) {
     var next = results.slice(shown, shown + PAGE_SIZE);
-    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
-      if (id !== seq) return;
-      var first = null;
-      data.forEach(function (d) {
+    var first = null;
+    // Fetch every result's details at once, but show each as soon as those before it are shown.
+    var chain = Promise.resolve();
+    next.map(function (r) { return r.data(); }).forEach(function (pending) {
+      chain = chain.then(function () { return pending; }).then(function (d) {
+        if (id !== seq) return;
+        var a = resultLink(d);
         var li = document.createElement("li");
-        var a = document.createElement("a");
-        a.className = "search-result";
-        a.href = d.url;
-        if (d.meta.thumb) {
-          var img = document.createElement("img");
-          img.src = new URL(d.meta.thumb, root).href;
-          img.alt = "";
-          img.loading = "lazy";
-          img.className = "search-result__thumb";
-          a.appendChild(img);
-        }
-        var text = document.createElement("span");
-        text.className = "search-result__text";
-        var title = document.createElement("span");
-        title.className = "search-result__title";
-        title.textContent = d.meta.title || d.url;
-        markJapanese(title);
-        text.appendChild(title);
-        var facts = [d.meta.kind, d.meta.artist, d.meta.date].filter(Boolean);
-        if (facts.length) {
-          var m = document.createElement("span");
-          m.className = "search-result__meta";
-          facts.forEach(function (fact, i) {
-            var part = document.createElement("span");
-            part.textContent = (i ? " · " : "") + fact;
-            markJapanese(part);
-            m.appendChild(part);
-          });
-          text.appendChild(m);
-        }
-        a.appendChild(text);
         li.appendChild(a);
         list.appendChild(li);
         first = first || a;
       });
+    });
+    return chain.then(function () {
+      if (id !== seq) return;
       shown += next.length;
       more.hidden = shown >= results.length;
       more.textContent = msg("more", "", 0);
       if (focusFirst && first) first.focus();
     });
+  }
+
+  function resultLink(d) {
+    var a = document.createElement("a");
+    a.className = "search-result";
+    a.href = d.url;
+    if (d.meta.thumb) {
+      var img = document.createElement("img");
+      img.src = new URL(d.meta.thumb, root).href;
+      img.alt = "";
+      img.loading = "lazy";
+      img.className = "search-result__thumb";
+      a.appendChild(img);
+    }
+    var text = document.createElement("span");
+    text.className = "search-result__text";
+    var title = document.createElement("span");
+    title.className = "search-result__title";
+    title.textContent = d.meta.title || d.url;
+    markJapanese(title);
+    text.appendChild(title);
+    var facts = [d.meta.kind, d.meta.artist, d.meta.date].filter(Boolean);
+    if (facts.length) {
+      var m = document.createElement("span");
+      m.className = "search-result__meta";
+      facts.forEach(function (fact, i) {
+        var part = document.createElement("span");
+        part.textContent = (i ? " · " : "") + fact;
+        markJapanese(part);
+        m.appendChild(part);
+      });
+      text.appendChild(m);
+    }
+    a.appendChild(text);
+    return a;
   }
 
   function renderFilters(counts) {
