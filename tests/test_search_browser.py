@@ -11,6 +11,7 @@ import pytest
 from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe
 from conftest import TODAY, StaticServer, free_port
 from generator.search import normalise
+from generator.search.pagefind import encode
 from test_search_cli import GREAT_WAVES, HOKUSAI_QUERIES, corpus_repo, hokusai_ids, records
 
 pytestmark = pytest.mark.browser
@@ -104,6 +105,8 @@ def test_the_browser_normalises_queries_exactly_as_the_build_does(corpus_site, p
                   "shimbashi", "matcha", "wave bridge", "ｽﾏﾎ", "波", "國芳の海邊"]:
         in_browser = page.evaluate("q => window.__siteSearch.queryTerms(q)", query)
         assert in_browser == normalise.query_terms(query, table), query
+    for term in ["北斎", "ほ", "hokusai", "𠮷野", "ー々"]:
+        assert page.evaluate("t => window.__siteSearch.encode(t)", term) == encode(term), term
 
 
 def test_english_pages_search_the_english_index(corpus_site, page):

@@ -34,20 +34,24 @@ NAMES_WEIGHT = "4.0"
 
 @functools.lru_cache(maxsize=200_000)
 def encode(term: str) -> str:
-    """A term as a word Pagefind will not split: ASCII words stay, Japanese becomes qj + base36
-    code points (4 digits each), so a one-character term is a prefix of its bigrams."""
+    """A term as a word Pagefind will not split: ASCII words stay; Japanese becomes qj + three
+    base-36 digits per character (kana and kanji are all below 36**3), so that a one-character
+    term is a prefix of its bigrams. The rare character beyond that (CJK extension B …) makes
+    the whole term qk + four digits per character."""
     if term.isascii():
         return term
-    return "qj" + "".join(_base36(ord(c)) for c in term)
+    if all(ord(c) < 36 ** 3 for c in term):
+        return "qj" + "".join(_base36(ord(c), 3) for c in term)
+    return "qk" + "".join(_base36(ord(c), 4) for c in term)
 
 
-def _base36(n: int) -> str:
+def _base36(n: int, width: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while n:
         n, r = divmod(n, 36)
         out = digits[r] + out
-    return out.rjust(4, "0")
+    return out.rjust(width, "0")
 
 
 def page_kind(rel: str, known: dict[str, set[str]]) -> str | None:

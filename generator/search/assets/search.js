@@ -105,9 +105,9 @@
 
   function encode(term) { // as pagefind.py's encode()
     if (isAscii(term)) return term;
-    var out = "qj";
-    for (var c of term) out += c.codePointAt(0).toString(36).padStart(4, "0");
-    return out;
+    var cps = Array.from(term).map(function (c) { return c.codePointAt(0); });
+    var width = cps.every(function (n) { return n < 36 * 36 * 36; }) ? 3 : 4;
+    return (width === 3 ? "qj" : "qk") + cps.map(function (n) { return n.toString(36).padStart(width, "0"); }).join("");
   }
 
   // ---- the page ----------------------------------------------------------------------------
@@ -354,7 +354,11 @@
     toggle.setAttribute("aria-expanded", String(filtersOpen));
     if (filtersOpen) run(); else filterBox.hidden = true;
   });
-  window.__siteSearch = { queryTerms: function (q) { return ready().then(function () { return queryTerms(q); }); } };
+  // For the tests: the browser's normaliser, to compare with the build's.
+  window.__siteSearch = {
+    queryTerms: function (q) { return ready().then(function () { return queryTerms(q); }); },
+    encode: encode,
+  };
 
   readAddress();
   if (input.value.trim()) run();
