@@ -147,6 +147,7 @@ def baseline_whoosh(root: Path) -> float:
 def baseline_pagefind(site: Path, scratch: Path) -> float:
     """Plain Pagefind over the same built site (no terms added)."""
     copy = scratch / "plain-site"
+    shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind", "iiif"))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copy), "--glob", "{items,lessons,classes,en}/**/*.html"],
