@@ -336,7 +336,7 @@
   var timer = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(run, 80); // wait for the next keystroke, but not long
+    timer = setTimeout(run, 50); // wait for the next keystroke, but not long
     // Meanwhile fetch the index chunks the words typed so far need (Pagefind's preload).
     if (pagefind && T && input.value.trim()) {
       var terms = queryTerms(input.value.trim());
