@@ -6,6 +6,7 @@ from typing import Callable
 
 import markdown
 from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from ..models.lessons import Lesson
 from .furigana import FURIGANA_RE, FuriganaProcessor
@@ -21,6 +22,27 @@ class LessonHTML:
     findings: list[Finding] = field(default_factory=list)
 
 
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+class SafeLinks(Treeprocessor):
+    """Links and pictures keep only web, mail and phone addresses (or addresses inside the
+    site): a `javascript:` link written as Markdown becomes plain text."""
+
+    def run(self, root):  # noqa: D401 - Markdown's API
+        for element in root.iter():
+            for attr in ("href", "src"):
+                value = element.get(attr)
+                if value is None:
+                    continue
+                scheme = value.strip().lower().replace("\t", "").replace("\n", "")
+                if ":" in scheme.split("/", 1)[0] and not scheme.startswith(_SAFE_SCHEMES):
+                    del element.attrib[attr]
+                    if element.tag == "a":
+                        element.tag = "span"
+        return None
+
+
 class LessonExtension(Extension):
     def __init__(self, image_url: Callable[[str], str], glossary: dict[str, str], lang: str):
         super().__init__()
@@ -34,6 +56,7 @@ class LessonExtension(Extension):
         md.inlinePatterns.register(FuriganaProcessor(FURIGANA_RE.pattern, md), "furigana", 200)
         md.treeprocessors.register(LessonStructure(md, self.image_url, self.lang), "lesson_structure", 6)
         md.treeprocessors.register(GlossaryProcessor(md, self.glossary), "glossary", 5)
+        md.treeprocessors.register(SafeLinks(md), "safe_links", 1)
 
 
 def convert_lesson(lesson: Lesson, glossary: dict[str, str], image_url: Callable[[str], str] = str,

@@ -72,7 +72,10 @@ def write_page(ctx: BuildContext, lang: str, path: str, title: str, body: str, *
     """Write docs/<lang>/<path> (a .md file); path is the site path without /en/."""
     target = ctx.docs / lang / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(front_matter({"title": title, **meta}) + body, encoding="utf-8")
+    # Titles in the docs tree are HTML text: engines put them into <title> and headers as they
+    # are, so a title such as "<script>…" from a record must arrive escaped.
+    meta = {k: html.escape(v) if k == "description" and isinstance(v, str) else v for k, v in meta.items()}
+    target.write_text(front_matter({"title": html.escape(title), **meta}) + body, encoding="utf-8")
     return target
 
 
