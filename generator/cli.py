@@ -55,7 +55,12 @@ def _check_setup(p: argparse.ArgumentParser) -> None:
 def _check_run(args: argparse.Namespace) -> int:
     from .content import load_content
 
+    from .iiif.derive import check_scans
+
     content = load_content(args.root.resolve())  # ContentErrors handled in main()
+    _, scan_problems = check_scans(content)  # headers only: a bomb is refused before decoding
+    if scan_problems:
+        raise ContentErrors(content.problems + scan_problems)
     if content.problems:
         print_problems(content.problems)
     n = (len(content.items), len(content.lessons), len(content.courses), len(content.venues))

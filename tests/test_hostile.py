@@ -227,7 +227,8 @@ REFUSED.pop("venue-bad-id")
 def test_unsafe_input_is_refused_with_a_clear_message(repo, case):
     make, file = REFUSED[case]
     make(repo)
-    result = sitegen(repo, "check")
+    # A truncated scan shows only when its pixels are decoded: the build finds it.
+    result = sitegen(repo, "build", "--quiet") if case == "scan-truncated" else sitegen(repo, "check")
     assert result.returncode == 1, f"{case} was accepted:\n{result.stdout}{result.stderr}"
     assert "Traceback" not in result.stderr
     assert file in result.stderr and "how to fix:" in result.stderr, result.stderr

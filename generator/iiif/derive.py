@@ -83,9 +83,11 @@ def sources(content: Content, item: Item) -> list[ScanSource]:
                        page=scan.page or 0) for i, scan in enumerate(item.images)]
 
 
-def derive(content: Content, ctx: BuildContext) -> None:
+def check_scans(content: Content) -> tuple[list[tuple[Item, int, ScanSource]], list[Problem]]:
+    """Read every scan's header (no pixels): the scans that can be published, and the problems
+    of those that cannot. `sitegen check` runs this too."""
     problems: list[Problem] = []
-    jobs: list[tuple[Item, int, ScanSource, str]] = []
+    good: list[tuple[Item, int, ScanSource]] = []
     for item in content.items:
         for i, src in enumerate(sources(content, item)):
             try:
@@ -93,9 +95,15 @@ def derive(content: Content, ctx: BuildContext) -> None:
             except ScanError as exc:
                 problems.append(exc.problem)
                 continue
-            jobs.append((item, i, src, SETTINGS.key_for(src.path, src.page)))
+            good.append((item, i, src))
+    return good, problems
+
+
+def derive(content: Content, ctx: BuildContext) -> None:
+    good, problems = check_scans(content)
     if problems:
         raise ContentErrors(problems)
+    jobs = [(item, i, src, SETTINGS.key_for(src.path, src.page)) for item, i, src in good]
 
     results: dict[str, TileSet] = {}
     todo = []
