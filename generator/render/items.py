@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from ..content import Content
+from ..librarian import eras
 from ..context import LANGS, BuildContext
 from ..errors import BuildError, Text
 from ..models.archive import ITEM_TYPES, ROLE_LABELS, TYPE_LABELS, Item
@@ -78,9 +79,16 @@ def item_values(content: Content, item: Item, lang: str) -> dict:
         "series": series_label(content, item.series, lang) if item.series else None,
         "series_href": f"../../series/{item.series}/" if item.series and content.series
         and item.series in content.series else None,
-        "date_text": item.date.text if item.date else "",
+        "date_text": date_text(item, lang),
         "rights_label": rights_label(item.rights, lang),
     }
+
+
+def date_text(item: Item, lang: str) -> str:
+    """安政4年（1857） on Japanese pages, 1857 (Ansei 4) on English ones."""
+    if not item.date:
+        return ""
+    return eras.display(item.date.text, item.date.start, item.date.end, lang)
 
 
 def _browse_css(page_dir: str) -> str:
@@ -97,7 +105,7 @@ def card(item: Item, iiif: dict, lang: str, root: str) -> dict:
         thumb = {"src": root + service.size_path(400), "width": w, "height": h}
     return {"item": item, "title": item_title(item, lang), "href": f"{root}items/{item.id}/",
             "type_label": TYPE_LABELS[item.type][0 if lang == "ja" else 1], "thumb": thumb,
-            "date_text": item.date.text if item.date else ""}
+            "date_text": date_text(item, lang)}
 
 
 def copy_viewer_library(ctx: BuildContext) -> None:
@@ -135,15 +143,16 @@ def viewer_images(entry, item: Item, lang: str, root: str) -> list[dict]:
     return images
 
 
-def citation(item: Item, lang: str, url: str, today) -> str:
+def citation(item: Item, lang: str, url: str) -> str:
     names = [label(c.name, lang)["text"] for c in item.creators if c.name and c.role in ("artist", "author", "cartographer")]
     title = item_title(item, lang)["text"]
     held = label(item.source.institution, lang)["text"] if item.source else ""
     if lang == "ja":
-        parts = ["・".join(names), f"『{title}』", item.date.text if item.date else "", held]
-        return "、".join(p for p in parts if p) + f"。{url}（{today.isoformat()} 閲覧）"
-    parts = [", ".join(names), f"“{title}”", item.date.text if item.date else "", held]
-    return ". ".join(p for p in parts if p) + f". {url} (accessed {today.isoformat()})."
+        parts = ["・".join(names), f"『{title}』", date_text(item, lang), held]
+        return "、".join(p for p in parts if p) + f"。{url}"
+    parts = [", ".join(names), f"“{title}”", date_text(item, lang), held]
+    # No "accessed" date: the build date is not the reader's, and it would change every page daily.
+    return ". ".join(p for p in parts if p) + f". {url}"
 
 
 def write(content: Content, ctx: BuildContext) -> None:
@@ -182,6 +191,6 @@ def write(content: Content, ctx: BuildContext) -> None:
                 assets=root_prefix(f"items/{item.id}/", "ja") + "assets/site/viewer/",
                 osd=f"{root}{VIEWER_DIR}/openseadragon.min.js",
                 manifest=ctx.url(entry.manifest_path) if entry and entry.manifest_path else None,
-                citation=citation(item, lang, page_url, ctx.today),
+                citation=citation(item, lang, page_url),
                 type_href=f"../types/{item.type}/", **item_values(content, item, lang))
             write_page(ctx, lang, f"items/{item.id}.md", title["text"], body)
