@@ -237,7 +237,8 @@ def test_more_results_on_request(corpus_site, page):
     first = len(links(page))
     page.locator("#search-more").click()
     page.wait_for_function("n => document.querySelectorAll('.search-result').length > n", arg=first)
-    assert page.evaluate("document.activeElement.classList.contains('search-result')")  # focus moves to the new ones
+    # Focus moves to the first new result, so a keyboard user continues there.
+    page.wait_for_function("n => document.activeElement === document.querySelectorAll('.search-result')[n]", arg=first)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

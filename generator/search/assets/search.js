@@ -232,6 +232,7 @@
         var li = document.createElement("li");
         li.appendChild(a);
         list.appendChild(li);
+        if (!first && focusFirst) a.focus(); // "more": the reader continues at the first new one
         first = first || a;
       });
     });
@@ -240,7 +241,6 @@
       shown += next.length;
       more.hidden = shown >= results.length;
       more.textContent = msg("more", "", 0);
-      if (focusFirst && first) first.focus();
     });
   }
 
