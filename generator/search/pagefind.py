@@ -142,6 +142,10 @@ def build_index(site: Path, scratch: Path, known: dict[str, set[str]]) -> int:
                               f"building the search index (Pagefind) failed: {result.stderr.strip() or result.stdout.strip()}"),
                          Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
                               "check that pagefind[extended] is installed (make site), then build again."))
+    # Pagefind's ready-made interfaces are not used (search.js is the site's own): not published.
+    for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                   "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"):
+        (site / "pagefind" / unused).unlink(missing_ok=True)
     return done
 
 
