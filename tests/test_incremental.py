@@ -1,0 +1,64 @@
+"""Incremental builds: nothing changed means nothing rendered or tiled again; one record
+changed means only what depends on it, and the result equals a clean build, file by file."""
+from __future__ import annotations
+
+import shutil
+
+from conftest import TODAY
+from test_content_errors import sitegen, tree_digest as _digest
+
+
+def tree_digest(folder):
+    # Pagefind writes its index with different (hashed) file names from run to run for the
+    # same pages, so the index is compared by what it finds (tests/test_search_*), not bytes.
+    return {path: digest for path, digest in _digest(folder).items() if not path.startswith("pagefind/")}
+
+
+def _render_mtimes(repo) -> dict[str, int]:
+    html = repo / ".cache" / "render"
+    return {p.relative_to(html).as_posix(): p.stat().st_mtime_ns for p in html.rglob("index.html")}
+
+
+def _tile_mtimes(repo) -> dict[str, int]:
+    tiles = repo / ".cache" / "tiles"
+    return {p.relative_to(tiles).as_posix(): p.stat().st_mtime_ns for p in tiles.rglob("*.jpg")}
+
+
+def _build(repo, *extra):
+    result = sitegen(repo, "build", "--quiet", "--today", TODAY, *extra)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_no_change_rebuild_renders_and_tiles_nothing(repo):
+    _build(repo)
+    pages, tiles = _render_mtimes(repo), _tile_mtimes(repo)
+    site = tree_digest(repo / "site")
+    _build(repo)
+    assert _render_mtimes(repo) == pages
+    assert _tile_mtimes(repo) == tiles
+    assert tree_digest(repo / "site") == site
+
+
+def test_one_record_rebuild_touches_its_pages_and_equals_a_clean_build(repo, tmp_path):
+    _build(repo)
+    before = _render_mtimes(repo)
+    record = repo / "archive" / "hiroshige-ohashi-atake-yudachi.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("大はしあたけの夕立", "大はしあたけの夕立（訂正）"),
+                      encoding="utf-8")
+    _build(repo)
+    after = _render_mtimes(repo)
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert "ja/html/items/hiroshige-ohashi-atake-yudachi/index.html" in changed
+    # Pages that do not show the record (schedules, lessons) are not rendered again.
+    assert "ja/html/classes/index.html" not in changed
+    assert not [p for p in changed if p.split("/")[2] == "lessons"], changed
+    assert len(changed) < len(after) / 2, f"{len(changed)} of {len(after)} pages were rendered again"
+    assert "（訂正）" in (repo / "site" / "items" / "hiroshige-ohashi-atake-yudachi" / "index.html").read_text(encoding="utf-8")
+
+    incremental = tree_digest(repo / "site")
+    shutil.rmtree(repo / ".cache" / "render")
+    _build(repo, "--out", str(tmp_path / "clean"))
+    clean = tree_digest(tmp_path / "clean")
+    differ = sorted(p for p in set(incremental) | set(clean) if incremental.get(p) != clean.get(p))
+    assert not differ, f"incremental and clean builds differ: {differ[:20]}"

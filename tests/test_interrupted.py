@@ -1,0 +1,75 @@
+"""A build killed at any point (a power cut) leaves the published site as it was; the next
+build completes and reuses the tiles that were already finished."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import TODAY
+from test_content_errors import tree_digest
+
+
+def _start(repo):
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--quiet", "--today", TODAY,
+                             "--root", str(repo)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _kill_when(proc, ready, timeout=300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready():
+            os.killpg(proc.pid, signal.SIGKILL)  # the build and its worker processes
+            proc.wait()
+            return
+        if proc.poll() is not None:
+            raise AssertionError("the build finished before the moment to interrupt it came")
+        time.sleep(0.02)
+    raise AssertionError("the moment to interrupt the build never came")
+
+
+def _finished_tiles(repo):
+    tiles = repo / ".cache" / "tiles"
+    return sorted(p.name for p in tiles.iterdir() if not p.name.startswith(".")) if tiles.is_dir() else []
+
+
+def _published_ok(repo):
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet", "--today", TODAY,
+                             "--root", str(repo)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "site" / "index.html").is_file()
+
+
+def test_killed_during_tiling(repo):
+    subprocess.run([sys.executable, "-m", "generator", "build", "--quiet", "--today", TODAY, "--root", str(repo)],
+                   check=True, capture_output=True)
+    before = tree_digest(repo / "site")
+    # New scans to tile: the big map changes (a re-scan), so its tiles must be made again.
+    import shutil
+    shutil.rmtree(repo / ".cache" / "tiles")
+    proc = _start(repo)
+    _kill_when(proc, lambda: len(_finished_tiles(repo)) >= 1)
+    finished = _finished_tiles(repo)
+    assert tree_digest(repo / "site") == before, "a killed build changed the published site"
+    mtimes = {name: (repo / ".cache" / "tiles" / name).stat().st_mtime_ns for name in finished}
+    _published_ok(repo)
+    assert {name: (repo / ".cache" / "tiles" / name).stat().st_mtime_ns for name in finished} == mtimes, \
+        "tiles finished before the kill were made again"
+
+
+def test_killed_during_rendering(repo):
+    subprocess.run([sys.executable, "-m", "generator", "build", "--quiet", "--today", TODAY, "--root", str(repo)],
+                   check=True, capture_output=True)
+    before = tree_digest(repo / "site")
+    (repo / "mkdocs.yml").write_text((repo / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "site_description: ", "site_description: （改訂）"), encoding="utf-8")  # every page renders again
+    proc = _start(repo)
+    html = repo / ".cache" / "render" / "ja" / "html"
+    _kill_when(proc, lambda: html.is_dir() and any(html.rglob("index.html")))
+    assert tree_digest(repo / "site") == before, "a killed build changed the published site"
+    _published_ok(repo)
+    assert "（改訂）" in (repo / "site" / "index.html").read_text(encoding="utf-8")
+    assert not [p for p in repo.iterdir() if p.name.startswith(".site.build")]
