@@ -19,8 +19,8 @@ from .models.common import problems_from_validation
 from .models.lessons import Lesson, LessonMeta
 from .lessons import check_lessons
 from .models.schedule import Course, Venue
-from .yamlfile import LineMap, load_yaml, parse_yaml, read_utf8, split_front_matter
 from .schedule.validate import check_schedule
+from .yamlfile import LineMap, load_yaml, parse_yaml, read_utf8, split_front_matter
 
 # Files in archive/ that are not item records (name authorities, kept by librarians).
 AUTHORITY_FILES = {"creators.yml", "series.yml"}
