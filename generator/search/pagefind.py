@@ -11,12 +11,14 @@ changed. Pagefind writes one index per language (from <html lang>) into pagefind
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from html import escape as html_escape
+from importlib.metadata import version
 from pathlib import Path
 
 import lxml.html
@@ -122,11 +124,39 @@ def _prepare_file(job: tuple[str, str, str, str]) -> bool:
     return True
 
 
-def build_index(site: Path, scratch: Path, known: dict[str, set[str]]) -> int:
-    """Prepare the pages (in parallel: the readings cost CPU) and run Pagefind once over them."""
+def _pages_key(site: Path, found: list[tuple[str, str]]) -> str:
+    """Changes whenever an indexed page, this module or the normaliser changes."""
+    h = hashlib.sha256(Path(__file__).read_bytes() + Path(normalise.__file__).read_bytes())
+    h.update(version("pagefind").encode())
+    for rel, kind in found:
+        h.update(f"{rel}\0{kind}\0".encode() + (site / rel).read_bytes())
+    return h.hexdigest()[:32]
+
+
+def build_index(site: Path, scratch: Path, known: dict[str, set[str]], cache: Path | None = None) -> int:
+    """Prepare the pages (in parallel: the readings cost CPU) and run Pagefind once over them.
+    With a cache, an index made from exactly the same pages is reused instead."""
+    found = pages(site, known)
+    entry = None
+    if cache is not None:
+        entry = cache / "pagefind" / _pages_key(site, found)
+        if (entry / "pagefind-entry.json").is_file():
+            shutil.copytree(entry, site / "pagefind", copy_function=os.link)
+            return len(found)
+    done = _run_pagefind(site, scratch, found)
+    if entry is not None:
+        # Keep one index: the one this site has. Written beside and renamed, as tiles are.
+        shutil.rmtree(entry.parent, ignore_errors=True)
+        fresh = entry.parent / f".new-{os.getpid()}"
+        shutil.copytree(site / "pagefind", fresh)
+        fresh.rename(entry)
+    return done
+
+
+def _run_pagefind(site: Path, scratch: Path, found: list[tuple[str, str]]) -> int:
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    jobs = [(str(site), str(scratch), rel, kind) for rel, kind in pages(site, known)]
+    jobs = [(str(site), str(scratch), rel, kind) for rel, kind in found]
     workers = max(1, min(os.cpu_count() or 1, len(jobs) // 200 + 1))
     if workers == 1:
         done = sum(map(_prepare_file, jobs))
@@ -153,4 +183,4 @@ def index(ctx: BuildContext) -> None:
     if ctx.progress:
         print("search index (Pagefind)…", file=sys.stderr, flush=True)
     data = ctx.derived.get("search")
-    build_index(ctx.site, ctx.work / "pagefind-pages", data.pages if data else {})
+    build_index(ctx.site, ctx.work / "pagefind-pages", data.pages if data else {}, ctx.cache)
