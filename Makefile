@@ -53,8 +53,11 @@ browser:
 	  echo "  sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; \
 	fi
 
+# Benchmarks (not tests): each prints its figures against a baseline measured in the same run.
+BENCHES := bench_build bench_tiling bench_import bench_schedule bench_page_weight bench_search bench_scale
 bench: test-deps node_modules/.package-lock.json
-	$(VPY) bench/run_all.py
+	$(VPY) -m generator.sample
+	@for b in $(BENCHES); do echo "== $$b"; $(VPY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf site .cache
