@@ -33,18 +33,23 @@ def make_archive(root: Path, n: int) -> None:
     (root / "archive").mkdir()
     (root / "images").mkdir()
     for i in range(n):
-        ja, en = ARTISTS[i % len(ARTISTS)]
-        record = {
-            "id": f"item-{i:05d}", "type": TYPES[i % len(TYPES)],
-            "title": {"ja": f"{ja}の作品 第{i}番", "en": f"Work no. {i} by {en}", "reading": "さくひん"},
-            "creators": [{"name": {"ja": ja, "en": en}, "role": "artist"}],
-            "date": {"text": f"{1780 + i % 100}年", "start": 1780 + i % 100, "end": 1780 + i % 100},
-            "place": {"name": {"ja": "江戸", "en": "Edo"}, "lat": 35.68, "lon": 139.76},
-            "subjects": ["風景", "江戸"],
-            "description": {"ja": "生成した見本の記録です。" * 5, "en": "A generated sample record. " * 5},
-            "rights": "https://creativecommons.org/publicdomain/mark/1.0/",
-        }
-        (root / "archive" / f"item-{i:05d}.yml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+        (root / "archive" / f"item-{i:05d}.yml").write_text(yaml.safe_dump(record(i), allow_unicode=True),
+                                                            encoding="utf-8")
+
+
+def record(i: int) -> dict:
+    """The i-th generated record: five artists, five types, a century of dates."""
+    ja, en = ARTISTS[i % len(ARTISTS)]
+    return {
+        "id": f"item-{i:05d}", "type": TYPES[i % len(TYPES)],
+        "title": {"ja": f"{ja}の作品 第{i}番", "en": f"Work no. {i} by {en}", "reading": "さくひん"},
+        "creators": [{"name": {"ja": ja, "en": en}, "role": "artist"}],
+        "date": {"text": f"{1780 + i % 100}年", "start": 1780 + i % 100, "end": 1780 + i % 100},
+        "place": {"name": {"ja": "江戸", "en": "Edo"}, "lat": 35.68, "lon": 139.76},
+        "subjects": ["風景", "江戸"],
+        "description": {"ja": "生成した見本の記録です。" * 5, "en": "A generated sample record. " * 5},
+        "rights": "https://creativecommons.org/publicdomain/mark/1.0/",
+    }
 
 
 def make_bare(root: Path, pages: int) -> None:

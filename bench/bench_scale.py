@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_build import ARTISTS, TYPES  # noqa: E402
+from bench_build import record as make_record  # noqa: E402
 from measure import run, tree_bytes  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,18 +35,8 @@ def make_repo(root: Path, n: int, scan_share: float) -> None:
     (root / "archive").mkdir()
     every = max(1, round(1 / scan_share)) if scan_share else 0
     for i in range(n):
-        ja, en = ARTISTS[i % len(ARTISTS)]
         item_id = f"item-{i:05d}"
-        record = {
-            "id": item_id, "type": TYPES[i % len(TYPES)],
-            "title": {"ja": f"{ja}の作品 第{i}番", "en": f"Work no. {i} by {en}"},
-            "creators": [{"name": {"ja": ja, "en": en}, "role": "artist"}],
-            "date": {"text": f"{1780 + i % 100}年", "start": 1780 + i % 100, "end": 1780 + i % 100},
-            "place": {"name": {"ja": "江戸", "en": "Edo"}, "lat": 35.68, "lon": 139.76},
-            "subjects": ["風景", "江戸"],
-            "description": {"ja": "生成した見本の記録です。" * 5, "en": "A generated sample record. " * 5},
-            "rights": "https://creativecommons.org/publicdomain/mark/1.0/",
-        }
+        record = make_record(i)
         if every and i % every == 0:
             folder = root / "images" / item_id
             folder.mkdir(parents=True)
@@ -57,6 +47,7 @@ def make_repo(root: Path, n: int, scan_share: float) -> None:
             record["images"] = [{"file": "scan.jpg"}]
         (root / "archive" / f"{item_id}.yml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
     (root / "images").mkdir(exist_ok=True)
+    (root / "node_modules").symlink_to(REPO / "node_modules")  # OpenSeadragon, as `npm ci` gives it
 
 
 def build(root: Path):

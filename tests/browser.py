@@ -46,3 +46,10 @@ class RequestLog:
     def foreign(self) -> list[str]:
         return [u for u in self.requests
                 if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).netloc != self.origin]
+
+
+def assert_clean(page, log: "RequestLog") -> None:
+    """No axe violation, no failed request, no request to another host."""
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    assert not log.failed and not log.foreign, (log.failed, log.foreign)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe
+from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe, assert_clean
 
 pytestmark = pytest.mark.browser
 
@@ -102,9 +102,7 @@ def test_controls_are_large_japanese_buttons(sample_site, browser, viewport):
     page.wait_for_load_state("networkidle")
     assert any("/back/" in u for u in tiles_loaded(log))
     assert canvas_has_drawing(page)
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert not log.failed and not log.foreign, (log.failed, log.foreign)
+    assert_clean(page, log)
     page.close()
 
 
@@ -116,9 +114,7 @@ def test_english_page_viewer_and_thumbnail_strip(sample_site, browser):
     page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('Back (image 2 of 2)')")
     page.wait_for_load_state("networkidle")
     assert any("/back/" in u for u in tiles_loaded(log))
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert not log.failed and not log.foreign, (log.failed, log.foreign)
+    assert_clean(page, log)
     page.close()
 
 
@@ -147,7 +143,5 @@ def test_browse_pages_show_thumbnails_with_alt_text(sample_site, browser, path, 
     for i in range(images.count()):
         assert images.nth(i).get_attribute("alt")
         assert images.nth(i).get_attribute("loading") == "lazy"
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert not log.failed and not log.foreign, (log.failed, log.foreign)
+    assert_clean(page, log)
     page.close()

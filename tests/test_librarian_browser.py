@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe
+from browser import DESKTOP, PHONE, RequestLog, assert_clean
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +26,7 @@ def test_librarian_pages_are_accessible(sample_site, browser, path, lang, viewpo
     log = RequestLog(page, server.url)
     page.goto(server.url + path, wait_until="networkidle")
     assert page.evaluate("document.documentElement.lang") == lang
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert not log.foreign and not log.failed, (log.foreign, log.failed)
+    assert_clean(page, log)
     page.close()
 
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe
+from browser import DESKTOP, PHONE, RequestLog, assert_clean
 from conftest import StaticServer, free_port
 
 pytestmark = pytest.mark.browser
@@ -31,9 +31,7 @@ def test_schedule_page_is_accessible(sample_site, browser, path, viewport):
     log = RequestLog(page, server.url)
     page.goto(server.url + path, wait_until="networkidle")
     assert page.evaluate("document.documentElement.lang") == ("en" if path.startswith("en/") else "ja")
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert not log.foreign and not log.failed, (log.foreign, log.failed)
+    assert_clean(page, log)
     small = page.evaluate("""() => [...document.querySelectorAll('.classes a, .classes button')]
         .filter(a => !a.closest('table') && a.getBoundingClientRect().width > 0)
         .filter(a => a.getBoundingClientRect().height < 44 || a.getBoundingClientRect().width < 44)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import typing
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,16 +16,7 @@ from pydantic import BaseModel
 
 from ..errors import BuildError, Text
 from ..models.archive import Item
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
+from ..models.common import inner_model
 
 
 def ordered(data: Any, model: type[BaseModel] | None = Item) -> Any:
@@ -37,7 +27,7 @@ def ordered(data: Any, model: type[BaseModel] | None = Item) -> Any:
         return data
     fields = model.model_fields
     keys = [k for k in fields if k in data] + [k for k in data if k not in fields]
-    return {k: ordered(data[k], _model_of(fields[k].annotation) if k in fields else None) for k in keys}
+    return {k: ordered(data[k], inner_model(fields[k].annotation) if k in fields else None) for k in keys}
 
 
 class _Dumper(yaml.SafeDumper):

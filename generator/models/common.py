@@ -230,7 +230,7 @@ def _suggest(loc: tuple, model: type[BaseModel] | None, prefix: tuple) -> tuple[
         field = getattr(target, "model_fields", {}).get(part)
         if field is None:
             return "", ""
-        target = _inner_model(field.annotation)
+        target = inner_model(field.annotation)
         if target is None:
             return "", ""
     names = list(getattr(target, "model_fields", {}))
@@ -242,13 +242,14 @@ def _suggest(loc: tuple, model: type[BaseModel] | None, prefix: tuple) -> tuple[
     return "", ""
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field's annotation holds (list[CreatorRef] -> CreatorRef), if any."""
     import typing
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None
