@@ -31,14 +31,9 @@ def copy_repo(dest: Path) -> Path:
         else:
             shutil.copy2(src, dest / name)
 
-    def link(src: str, dst: str) -> str:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-        return dst
+    from generator.pipeline import _link_or_copy
 
-    shutil.copytree(REPO / "images", dest / "images", copy_function=link)
+    shutil.copytree(REPO / "images", dest / "images", copy_function=_link_or_copy)
     if (REPO / "node_modules").exists():
         (dest / "node_modules").symlink_to(REPO / "node_modules")
     return dest
