@@ -31,11 +31,20 @@ class BuildContext:
     nav: list[NavEntry] = field(default_factory=list)
     # Results of the derive stage that render steps use (e.g. "iiif" -> per-item info).
     derived: dict[str, Any] = field(default_factory=dict)
+    # The docs tree of this build, as "<lang>/<path>": every file written or kept, and those
+    # whose bytes changed (their HTML is rendered again). See render/docs.py.
+    docs_wanted: set[str] = field(default_factory=set)
+    docs_changed: set[str] = field(default_factory=set)
+    # Input keys of pages rendered by the last successful build, and of this build's (docs.py).
+    page_keys_before: dict[str, str] = field(default_factory=dict)
+    page_keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def docs(self) -> Path:
-        """The generated docs tree: docs/ja/… and docs/en/… (Markdown + front matter + assets)."""
-        return self.work / "docs"
+        """The generated docs tree: docs/ja/… and docs/en/… (Markdown + front matter + assets).
+        It is kept between builds (in the cache) and a file is only rewritten when its bytes
+        change, so that the engine renders again only what changed."""
+        return self.cache / "render" / "docs"
 
     @property
     def static(self) -> Path:

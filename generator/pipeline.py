@@ -7,8 +7,10 @@ into place when every step has passed.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -54,32 +56,63 @@ def _say(ctx_progress: bool, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
+class _Timer:
+    """SITEGEN_TIMINGS=1 prints how long each step took (to find what a slow build spends)."""
+
+    def __init__(self) -> None:
+        self.on = os.environ.get("SITEGEN_TIMINGS") == "1"
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.on:
+            print(f"[time] {name:<28} {now - self.last:7.2f} s", file=sys.stderr, flush=True)
+        self.last = now
+
+
 def build(root: Path, out: Path | None = None, site_url: str | None = None, today: dt.date | None = None,
           progress: bool = True) -> BuildResult:
     started = time.perf_counter()
+    lap = _Timer()
     root = root.resolve()
     out = (out or root / "site").absolute()
     config = load_config(root)
     content = load_content(root)  # raises ContentErrors: nothing below runs, site/ untouched
+    lap("load content")
     work = out.parent / f".{out.name}.build-{os.getpid()}"
+    cache = root / ".cache"
+    lock = None
     try:
+        cache.mkdir(exist_ok=True)
+        # Builds of one repo take turns: they share the caches (docs tree, rendered HTML).
+        lock = open(cache / "build.lock", "w")
+        fcntl.flock(lock, fcntl.LOCK_EX)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
         ctx = BuildContext(root=root, config=config, site_url=config.url(site_url), work=work,
-                           cache=root / ".cache", today=today or dt.date.today(), progress=progress)
+                           cache=cache, today=today or dt.date.today(), progress=progress)
         ctx.static.mkdir()
         for step in DERIVE:
             step(content, ctx)
+            lap(f"{step.__module__.removeprefix('generator.')}.{step.__name__}")
+        docs.begin(ctx)
         for step in RENDER:
             step(content, ctx)
+            lap(f"{step.__module__.removeprefix('generator.')}.{step.__name__}")
         docs.copy_assets(ctx)
+        docs.finish(ctx)
+        lap("docs tree")
         _say(progress, "rendering pages (MkDocs)…")
         warnings = engine.render_html(ctx)
+        lap("render html (MkDocs)")
         shutil.copytree(ctx.static, ctx.site, dirs_exist_ok=True, copy_function=_link_or_copy)
+        lap("static files")
         for post in POST:
             post(ctx)
+            lap(f"{post.__module__.removeprefix('generator.')}.{post.__name__}")
         publish(ctx.site, out)
+        lap("publish")
     except OSError as exc:
         raise BuildError(
             Text(f"ファイルを書けませんでした（{exc.strerror}: {exc.filename}）。以前のサイトはそのままです。",
@@ -88,15 +121,42 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
                  "check the free disk space and that the output folder is writable."),
         ) from exc
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        _discard(work, cache / "trash")
+        if lock is not None:
+            lock.close()
+        lap("clean up")
     return BuildResult(out=out, content=content, seconds=time.perf_counter() - started,
                        warnings=warnings, problems=content.problems)
 
 
 def _link_or_copy(src: str, dst: str) -> str:
-    """Cached derivatives (tiles) are hard-linked into the site: no copy of gigabytes per build."""
+    """Cached derivatives (tiles) are hard-linked into the site: no copy of gigabytes per build.
+    A file already at dst is replaced, never written through: it may be a link into a cache."""
+    if os.path.lexists(dst):
+        os.unlink(dst)
     try:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
     return dst
+
+
+def _discard(folder: Path, trash: Path) -> None:
+    """Remove a build's scratch folder (its docs copy and the site it replaced, tens of
+    thousands of files for a large archive) without making the librarian wait: it is moved
+    into .cache/trash/ at once and deleted there by a detached process. Where it cannot be
+    moved (another file system), it is deleted here."""
+    if not folder.exists():
+        return
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        os.rename(folder, trash / f"{folder.name}-{time.time_ns()}")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    code = "import pathlib, shutil, sys\nfor p in pathlib.Path(sys.argv[1]).iterdir(): shutil.rmtree(p, ignore_errors=True)"
+    try:
+        subprocess.Popen([sys.executable, "-c", code, str(trash)], start_new_session=True, close_fds=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)

@@ -34,8 +34,7 @@ def publish(built: Path, out: Path) -> None:
         os.rename(built, out)
         return
     if _exchange(built, out):
-        shutil.rmtree(built, ignore_errors=True)  # `built` now holds the old site
-        return
+        return  # `built` now holds the old site: the caller removes it with its scratch folder
     # Fallback: two renames; the window without a site is one system call long.
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     os.rename(out, old)

@@ -62,3 +62,20 @@ def test_one_record_rebuild_touches_its_pages_and_equals_a_clean_build(repo, tmp
     clean = tree_digest(tmp_path / "clean")
     differ = sorted(p for p in set(incremental) | set(clean) if incremental.get(p) != clean.get(p))
     assert not differ, f"incremental and clean builds differ: {differ[:20]}"
+
+
+def test_a_rebuild_never_changes_the_published_site_under_readers(repo, tmp_path):
+    """Rendered pages are hard-linked from the render cache into the site; the next build
+    renders a changed page again into that cache. It must write a new file, never through
+    the link into the site readers are being served (checked with a build to another --out,
+    so site/ stays published while the cache changes)."""
+    _build(repo)
+    published = _digest(repo / "site")
+    page = repo / "site" / "items" / "hiroshige-ohashi-atake-yudachi" / "index.html"
+    assert page.stat().st_nlink > 1, "rendered pages are expected to be linked from the cache"
+    record = repo / "archive" / "hiroshige-ohashi-atake-yudachi.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("大はしあたけの夕立", "大はしあたけの夕立（訂正）"),
+                      encoding="utf-8")
+    _build(repo, "--out", str(tmp_path / "next"))
+    assert "（訂正）" in (tmp_path / "next" / "items" / "hiroshige-ohashi-atake-yudachi" / "index.html").read_text(encoding="utf-8")
+    assert _digest(repo / "site") == published, "the published site changed while another build ran"

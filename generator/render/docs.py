@@ -1,9 +1,11 @@
 """The docs tree: plain Markdown pages with front matter, one tree per language."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
-import shutil
+import os
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +72,95 @@ def render_template(name: str, **values: Any) -> str:
 
 def write_page(ctx: BuildContext, lang: str, path: str, title: str, body: str, **meta: Any) -> Path:
     """Write docs/<lang>/<path> (a .md file); path is the site path without /en/."""
-    target = ctx.docs / lang / path
-    target.parent.mkdir(parents=True, exist_ok=True)
     # Titles in the docs tree are HTML text: engines put them into <title> and headers as they
     # are, so a title such as "<script>…" from a record must arrive escaped.
     meta = {k: html.escape(v) if k == "description" and isinstance(v, str) else v for k, v in meta.items()}
-    target.write_text(front_matter({"title": html.escape(title), **meta}) + body, encoding="utf-8")
+    text = front_matter({"title": html.escape(title), **meta}) + body
+    return put(ctx, f"{lang}/{path}", text.encode("utf-8"))
+
+
+# --- the kept docs tree -------------------------------------------------------------------
+# The docs tree lives in the cache between builds. A file is rewritten only when its bytes
+# change (so its mtime tells the engine what to render again), files no step wrote this
+# build are removed, and a page whose inputs are unchanged need not even be rendered from
+# its template again (cached_page). Builds of one repo take turns (pipeline.build's lock).
+KEYS_FILE = "page-keys.json"
+
+
+def put(ctx: BuildContext, rel: str, data: bytes) -> Path:
+    """docs/<rel> holds data afterwards; written only when it held something else."""
+    target = ctx.docs / rel
+    ctx.docs_wanted.add(rel)
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return target
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    ctx.docs_changed.add(rel)
     return target
+
+
+@functools.lru_cache(maxsize=1)
+def source_digest() -> str:
+    """Changes whenever the generator's code or templates change: every page key includes it."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".yml", ".json") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def page_key(ctx: BuildContext, *parts: str) -> str:
+    """A page's input key: the code, the site URL and the digests of what the page shows."""
+    h = hashlib.sha256(f"{source_digest()}\0{ctx.site_url}".encode())
+    for part in parts:
+        h.update(b"\0" + part.encode("utf-8"))
+    return h.hexdigest()
+
+
+def cached_page(ctx: BuildContext, lang: str, path: str, key: str) -> bool:
+    """True when docs/<lang>/<path> was rendered from exactly these inputs by the last
+    successful build and is still there: it is kept as it is, and need not be rendered."""
+    rel = f"{lang}/{path}"
+    ctx.page_keys[rel] = key
+    if ctx.page_keys_before.get(rel) == key and (ctx.docs / rel).is_file():
+        ctx.docs_wanted.add(rel)
+        return True
+    return False
+
+
+def begin(ctx: BuildContext) -> None:
+    """Before the render steps: take the last build's page keys. They are valid only until
+    this build starts changing the docs tree, so the file goes now and comes back in finish()."""
+    path = ctx.docs / KEYS_FILE
+    try:
+        ctx.page_keys_before = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        ctx.page_keys_before = {}
+    path.unlink(missing_ok=True)
+    ctx.docs_wanted.clear()
+    ctx.docs_changed.clear()
+    ctx.page_keys = {}
+
+
+def finish(ctx: BuildContext) -> None:
+    """After the render steps: drop files of pages that are gone, record the page keys."""
+    keep = ctx.docs_wanted | {KEYS_FILE}
+    for lang in LANGS:
+        top = ctx.docs / lang
+        for folder, _dirs, files in os.walk(top):
+            for name in files:
+                rel = Path(folder, name).relative_to(ctx.docs).as_posix()
+                if rel not in keep:
+                    os.unlink(os.path.join(folder, name))
+                    ctx.docs_changed.add(rel)
+    path = ctx.docs / KEYS_FILE
+    tmp = path.with_name(KEYS_FILE + ".tmp")
+    tmp.write_text(json.dumps(ctx.page_keys, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def render_page(ctx: BuildContext, path: str, template: str, title: Any, **values: Any) -> None:
@@ -89,5 +173,7 @@ def render_page(ctx: BuildContext, path: str, template: str, title: Any, **value
 
 def copy_assets(ctx: BuildContext) -> None:
     """Site-wide CSS/JS, into both trees (each language is its own MkDocs site)."""
-    for lang in LANGS:
-        shutil.copytree(ASSETS, ctx.docs / lang / "assets" / "site", dirs_exist_ok=True)
+    for path in sorted(p for p in ASSETS.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for lang in LANGS:
+            put(ctx, f"{lang}/assets/site/{path.relative_to(ASSETS).as_posix()}", data)

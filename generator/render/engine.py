@@ -5,7 +5,6 @@ Each language is rendered as its own MkDocs site (Japanese at the root, English 
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import logging
@@ -77,9 +76,14 @@ def _assets(kind: str) -> list[str]:
 def _build_one(job: tuple[str, bool]) -> str:
     """Run in a worker process: build one language; return MkDocs' warnings."""
     config_path, dirty = job
+    from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    # The rendered HTML is hard-linked into the published site; a file MkDocs writes again
+    # must become a new file, never be overwritten in place under readers.
+    utils.write_file = _write_new
+    utils.copy_file = _copy_new
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
@@ -91,6 +95,23 @@ def _build_one(job: tuple[str, bool]) -> str:
     # A dirty build is safe here (see render_html); MkDocs' general caution about it is noise.
     return "\n".join(line for line in stream.getvalue().splitlines() if "'dirty' build" not in line
                      and "--dirty" not in line)
+
+
+def _write_new(content: bytes, output_path: str) -> None:
+    os.makedirs(os.path.dirname(output_path), exist_ok=True)
+    tmp = f"{output_path}.tmp-{os.getpid()}"
+    with open(tmp, "wb") as f:
+        f.write(content)
+    os.replace(tmp, output_path)
+
+
+def _copy_new(source_path: str, output_path: str) -> None:
+    if os.path.isdir(output_path):
+        output_path = os.path.join(output_path, os.path.basename(source_path))
+    os.makedirs(os.path.dirname(output_path), exist_ok=True)
+    tmp = f"{output_path}.tmp-{os.getpid()}"
+    shutil.copyfile(source_path, tmp)
+    os.replace(tmp, output_path)
 
 
 def _engine_key(config_text: str) -> str:
@@ -113,53 +134,39 @@ def _html_for(doc: str) -> str:
     return stem + "/index.html"
 
 
-def _sync(src: Path, dst: Path, html: Path) -> None:
-    """Make dst hold exactly src's files, touching only those that changed (their mtime then
-    tells MkDocs' dirty build what to render again); drop the output of removed pages."""
-    wanted = {p.relative_to(src).as_posix() for p in src.rglob("*") if p.is_file()}
-    if dst.exists():
-        for path in [p for p in dst.rglob("*") if p.is_file()]:
-            rel = path.relative_to(dst).as_posix()
-            if rel not in wanted:
-                path.unlink()
-                out = html / _html_for(rel)
-                if out.is_file():
-                    out.unlink()
-    for rel in wanted:
-        source, target = src / rel, dst / rel
-        data = source.read_bytes()
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+# Written by MkDocs on every build, not only when a page changed.
+ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 
 def render_html(ctx: BuildContext) -> list[str]:
     """Build both languages and assemble them in ctx.site; return MkDocs' warnings.
 
-    Rendering is incremental: the docs tree and the HTML of the last build are kept in
-    .cache/render/<lang>/, and only pages whose Markdown changed are rendered again, as long
-    as the settings, theme and overrides are the same (else everything is rendered). The
-    finished HTML is copied, never linked, into the new site: the cache is written in place
-    by the next build, the published site must not change under readers.
+    Rendering is incremental: the HTML of the last build is kept in .cache/render/<lang>/html,
+    and only pages whose docs file changed (render/docs.py keeps the docs tree and rewrites
+    only what changed) are rendered again, as long as the settings, theme and overrides are
+    the same (else everything is rendered). The HTML is hard-linked into the new site; what
+    is rendered again is written as a new file (see _build_one), so the published site never
+    changes under readers. Builds of one repo take turns (pipeline.build holds a lock).
     """
     state = ctx.cache / "render"
     state.mkdir(parents=True, exist_ok=True)
-    lock = open(state / ".lock", "w")
-    fcntl.flock(lock, fcntl.LOCK_EX)  # builds of the same repo take turns with the render cache
     jobs = []
     try:
         for lang in LANGS:
             base = state / lang
             html = base / "html"
             text = yaml.safe_dump(mkdocs_config(ctx, lang, html), allow_unicode=True, sort_keys=False)
-            text = text.replace(str(ctx.docs / lang), str(base / "docs"))
             key = _engine_key(text)
             dirty = (base / "key").is_file() and (base / "key").read_text() == key and html.is_dir()
             if not dirty:
                 shutil.rmtree(base, ignore_errors=True)
+                base.mkdir(parents=True)
             (base / "key").unlink(missing_ok=True)  # valid again only when this build succeeds
-            _sync(ctx.docs / lang, base / "docs", html)
+            if dirty:
+                # Changed or removed pages: their old HTML goes first (removed pages' for good).
+                for rel in list(ALWAYS_WRITTEN) + [r.split("/", 1)[1] for r in ctx.docs_changed
+                                                   if r.startswith(lang + "/")]:
+                    (html / _html_for(rel)).unlink(missing_ok=True)
             path = base / "mkdocs.yml"
             path.write_text(text, encoding="utf-8")
             jobs.append((str(path), dirty, base, key))
@@ -167,15 +174,12 @@ def render_html(ctx: BuildContext) -> list[str]:
             warnings = list(pool.map(_build_one, [(path, dirty) for path, dirty, _, _ in jobs]))
         for _, _, base, key in jobs:
             (base / "key").write_text(key)
-        shutil.copytree(state / "ja" / "html", ctx.site)
-        shutil.copytree(state / "en" / "html", ctx.site / "en")
+        shutil.copytree(state / "ja" / "html", ctx.site, copy_function=os.link)
+        shutil.copytree(state / "en" / "html", ctx.site / "en", copy_function=os.link)
     except OSError:
         raise  # the disk, not the pages: the pipeline says so
     except Exception as exc:  # MkDocs raises many kinds; the user needs the sentence, not the stack
         raise BuildError(Text(f"ページの作成（MkDocs）に失敗しました: {exc}", f"rendering the pages (MkDocs) failed: {exc}"),
                          Text("上のメッセージの原因を直してから、もう一度 build してください。",
                               "fix the cause named above, then build again.")) from exc
-    finally:
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
     return [w for w in warnings if w.strip()]

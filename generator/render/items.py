@@ -6,6 +6,7 @@ large still image.
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ..librarian import eras
 from ..context import LANGS, BuildContext
 from ..errors import BuildError, Text
 from ..models.archive import ITEM_TYPES, ROLE_LABELS, TYPE_LABELS, Item
-from .docs import render_template, t, text_lang, write_page
+from .docs import cached_page, page_key, render_template, t, text_lang, write_page
 
 RIGHTS_LABELS = {
     "publicdomain/mark": ("パブリックドメイン", "Public domain"),
@@ -162,6 +163,9 @@ def write(content: Content, ctx: BuildContext) -> None:
         copy_viewer_library(ctx)
     types = [(ty, TYPE_LABELS[ty]) for ty in ITEM_TYPES if any(i.type == ty for i in content.items)]
     series_ids = sorted({i.series for i in content.items if i.series})
+    search = ctx.derived.get("search")
+    related = search.related if search else {}
+    digests = {item.id: item_digest(ctx, item) for item in content.items}
     for lang in LANGS:
         L = 0 if lang == "ja" else 1
         root = root_prefix("items/", lang)
@@ -181,6 +185,11 @@ def write(content: Content, ctx: BuildContext) -> None:
             title = f"{names[0]}の一覧" if lang == "ja" else f"{names[1]}s"
             write_page(ctx, lang, f"items/types/{ty}/index.md", title, body)
         for item in content.items:
+            # A page whose inputs are those of the last build is kept as it is (docs.cached_page).
+            key = page_key(ctx, lang, digests[item.id], *[digests.get(o, o) for o in related.get(item.id, [])],
+                           *[authority_digest(content, ref) for ref in item.creators], series_digest(content, item))
+            if cached_page(ctx, lang, f"items/{item.id}.md", key):
+                continue
             root = root_prefix(f"items/{item.id}/", lang)
             entry = iiif.get(item.id)
             title = item_title(item, lang)
@@ -194,3 +203,22 @@ def write(content: Content, ctx: BuildContext) -> None:
                 citation=citation(item, lang, page_url),
                 type_href=f"../types/{item.type}/", **item_values(content, item, lang))
             write_page(ctx, lang, f"items/{item.id}.md", title["text"], body)
+
+
+def item_digest(ctx: BuildContext, item: Item) -> str:
+    """Everything derived about one item that its page, or a page listing it, shows: the
+    record, its published images and its search record (readings, labels, thumbnail)."""
+    search = ctx.derived.get("search")
+    parts = [item.model_dump_json(), repr(ctx.derived.get("iiif", {}).get(item.id))]
+    if search:
+        parts += [repr(search.record(item.id)), repr(search.thumbnails.get(item.id))]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def authority_digest(content: Content, ref) -> str:
+    entry = content.creators.get(ref.id) if ref.id and content.creators else None
+    return repr(entry)
+
+
+def series_digest(content: Content, item: Item) -> str:
+    return repr(content.series.get(item.series)) if item.series and content.series else ""
