@@ -6,6 +6,9 @@ venues) live here because a single model cannot see them.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -72,24 +75,85 @@ def _not_a_mapping(rel: str) -> Problem:
                         "start from a copy of a working file and edit it."), line=1)
 
 
+class _LinesOnDemand:
+    """The line map of a record read from the cache: parsed only if a message needs a line."""
+
+    def __init__(self, path: Path, rel: str) -> None:
+        self.path, self.rel, self.lines = path, rel, None
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        if self.lines is None:
+            try:
+                self.lines = load_yaml(self.path, self.rel)[1]
+            except ContentErrors:
+                self.lines = {}
+        return self.lines.get(key, default)
+
+
+class _ItemCache:
+    """Validated records from the last build, keyed by their file's bytes: reading and
+    checking ten thousand YAML files takes seconds, and a librarian's rebuild after one fix
+    should not pay that again. Only records that passed every check are kept; the cache is
+    specific to the models' code, and any doubt about it means reading the files."""
+
+    def __init__(self, root: Path) -> None:
+        models = Path(__file__).parent / "models"
+        h = hashlib.sha256()
+        for path in sorted(models.glob("*.py")) + [Path(__file__)]:
+            h.update(path.read_bytes())
+        self.path = root / ".cache" / "content" / f"items-{h.hexdigest()[:16]}.pickle"
+        try:
+            self.before: dict[str, tuple[bytes, Item]] = pickle.loads(self.path.read_bytes())
+        except Exception:  # missing, older or damaged: read every file
+            self.before = {}
+        self.now: dict[str, tuple[bytes, Item]] = {}
+
+    def get(self, name: str, digest: bytes) -> Item | None:
+        hit = self.before.get(name)
+        return hit[1] if hit and hit[0] == digest else None
+
+    def save(self) -> None:
+        if self.now == self.before:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for old in self.path.parent.glob("items-*.pickle"):
+                if old != self.path:
+                    old.unlink()
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            tmp.write_bytes(pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
 def load_items(root: Path, problems: list[Problem]) -> list[Item]:
     items: list[Item] = []
     seen: dict[str, str] = {}
     folder = root / "archive"
+    cache = _ItemCache(root)
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         if path.name in AUTHORITY_FILES:
             continue
         rel = path.relative_to(root).as_posix()
-        loaded = _guard(problems, lambda: load_yaml(path, rel))
-        if loaded is None:
-            continue
-        data, lines = loaded
-        if not isinstance(data, dict):
-            problems.append(_not_a_mapping(rel))
-            continue
-        item = _validate(Item, data, rel, lines, problems)
-        if item is None:
-            continue
+        try:
+            digest = hashlib.sha1(path.read_bytes()).digest()
+        except OSError:
+            digest = b""
+        item = cache.get(path.name, digest)
+        if item is not None:
+            lines: Any = _LinesOnDemand(path, rel)
+        else:
+            loaded = _guard(problems, lambda: load_yaml(path, rel))
+            if loaded is None:
+                continue
+            data, lines = loaded
+            if not isinstance(data, dict):
+                problems.append(_not_a_mapping(rel))
+                continue
+            item = _validate(Item, data, rel, lines, problems)
+            if item is None:
+                continue
         if item.id in seen:
             problems.append(Problem(
                 rel, Text(f"ID「{item.id}」は {seen[item.id]} でも使われています。",
@@ -109,6 +173,9 @@ def load_items(root: Path, problems: list[Problem]) -> list[Item]:
         seen[item.id] = rel
         if _check_scans(root, item, rel, lines, problems):
             items.append(item)
+            if digest:
+                cache.now[path.name] = (digest, item)
+    cache.save()
     return items
 
 

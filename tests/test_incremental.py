@@ -79,3 +79,22 @@ def test_a_rebuild_never_changes_the_published_site_under_readers(repo, tmp_path
     _build(repo, "--out", str(tmp_path / "next"))
     assert "（訂正）" in (tmp_path / "next" / "items" / "hiroshige-ohashi-atake-yudachi" / "index.html").read_text(encoding="utf-8")
     assert _digest(repo / "site") == published, "the published site changed while another build ran"
+
+
+def test_records_read_from_the_cache_are_still_checked(repo):
+    """Validated records are cached by their bytes; an edit or a vanished scan is still
+    reported with file, field and line, as on a first read."""
+    assert sitegen(repo, "check").returncode == 0  # fills the cache
+    assert list((repo / ".cache" / "content").glob("items-*.pickle"))
+    scans = sorted((repo / "images" / "hiroshige-ohashi-atake-yudachi").iterdir())
+    scans[0].unlink()
+    result = sitegen(repo, "check")
+    assert result.returncode == 1
+    text = (repo / "archive" / "hiroshige-ohashi-atake-yudachi.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, row in enumerate(text, 1) if scans[0].name in row)
+    assert f"archive/hiroshige-ohashi-atake-yudachi.yml:{line}" in result.stderr and scans[0].name in result.stderr
+    assert "images[0].file" in result.stderr
+    record = repo / "archive" / "hokusai-kanagawa-oki-nami-ura.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("type: ukiyo-e", "type: woodcut"), encoding="utf-8")
+    result = sitegen(repo, "check")
+    assert "archive/hokusai-kanagawa-oki-nami-ura.yml:" in result.stderr and "type" in result.stderr
