@@ -75,6 +75,18 @@ def _not_a_mapping(rel: str) -> Problem:
                         "start from a copy of a working file and edit it."), line=1)
 
 
+def _load_record(model: type[M], path: Path, rel: str, problems: list[Problem]) -> tuple[M | None, LineMap]:
+    """One YAML file holding one record: the validated model (None after a problem) and its lines."""
+    loaded = _guard(problems, lambda: load_yaml(path, rel))
+    if loaded is None:
+        return None, {}
+    data, lines = loaded
+    if not isinstance(data, dict):
+        problems.append(_not_a_mapping(rel))
+        return None, lines
+    return _validate(model, data, rel, lines, problems), lines
+
+
 class _LinesOnDemand:
     """The line map of a record read from the cache: parsed only if a message needs a line."""
 
@@ -144,14 +156,7 @@ def load_items(root: Path, problems: list[Problem]) -> list[Item]:
         if item is not None:
             lines: Any = _LinesOnDemand(path, rel)
         else:
-            loaded = _guard(problems, lambda: load_yaml(path, rel))
-            if loaded is None:
-                continue
-            data, lines = loaded
-            if not isinstance(data, dict):
-                problems.append(_not_a_mapping(rel))
-                continue
-            item = _validate(Item, data, rel, lines, problems)
+            item, lines = _load_record(Item, path, rel, problems)
             if item is None:
                 continue
         if item.id in seen:
@@ -259,14 +264,7 @@ def load_schedule(root: Path, problems: list[Problem], lesson_slugs: set[str]) -
     seen_sessions: dict[str, str] = {}
     for path in sorted((folder / "courses").glob("*.yml")) if (folder / "courses").is_dir() else []:
         rel = path.relative_to(root).as_posix()
-        loaded = _guard(problems, lambda: load_yaml(path, rel))
-        if loaded is None:
-            continue
-        data, lines = loaded
-        if not isinstance(data, dict):
-            problems.append(_not_a_mapping(rel))
-            continue
-        course = _validate(Course, data, rel, lines, problems)
+        course, lines = _load_record(Course, path, rel, problems)
         if course is None:
             continue
         bad = False
