@@ -240,7 +240,24 @@ def vocabulary_readings(texts: Iterable[str]) -> dict[str, str]:
     """Kanji words of the archive -> hiragana reading: the query side's way from 北斎 to
     ほくさい without a dictionary (the browser gets this table, not pykakasi). Sub-words that
     pykakasi reads as one word are included, so 富士 is known from 富士山."""
+    return merge_readings([reading_pairs(texts)])
+
+
+def merge_readings(pair_lists: Iterable[list[tuple[str, str]]]) -> dict[str, str]:
+    """The table from reading_pairs() of each text group, in order: the first reading of a
+    word wins. A build keeps each record's pairs, so the table needs no pykakasi when
+    records did not change, and is the same as a clean build's, order included."""
     table: dict[str, str] = {}
+    for pairs in pair_lists:
+        for word, hira in pairs:
+            table.setdefault(word, hira)
+    return table
+
+
+def reading_pairs(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """(word, reading) for vocabulary_readings(), first reading of a word only, in the order
+    found: which pairs a text gives does not depend on any other text."""
+    pairs: dict[str, str] = {}
     for text in texts:
         for run in runs(fold(text)):
             if run.isascii() or all(is_kana(c) for c in run):
@@ -248,18 +265,18 @@ def vocabulary_readings(texts: Iterable[str]) -> dict[str, str]:
             for word, hira in segments(run):
                 if len(word) < 2 or all(is_kana(c) for c in word):
                     continue
-                table.setdefault(word, hira)
+                pairs.setdefault(word, hira)
                 for size in range(2, min(len(word), 5)):
                     for start in range(len(word) - size + 1):
                         sub = word[start:start + size]
-                        if sub in table or any(is_kana(c) for c in sub):
+                        if sub in pairs or any(is_kana(c) for c in sub):
                             continue
                         parts = segments(sub)
                         # Only a reading that is part of the whole word's: 奈川 (ながわ) from
                         # 神奈川, never 神奈 read alone as かんな.
                         if len(parts) == 1 and parts[0][0] == sub and parts[0][1] in hira:
-                            table[sub] = parts[0][1]
-    return table
+                            pairs[sub] = parts[0][1]
+    return list(pairs.items())
 
 
 def _read_by_table(run: str, table: dict[str, str]) -> str | None:

@@ -10,11 +10,14 @@ from .records import SearchRecord
 
 def reading_table(records: list[SearchRecord]) -> dict[str, str]:
     """Kanji words of names, titles, series, places and subjects -> hiragana."""
-    texts: list[str] = []
-    for r in records:
-        for key in ("title", "artist", "series", "place", "subjects"):
-            texts += [text for text, _hand in r.field_texts()[key] if text]
-    return normalise.vocabulary_readings(texts)
+    return normalise.merge_readings(record_readings(r) for r in records)
+
+
+def record_readings(record: SearchRecord) -> list[tuple[str, str]]:
+    """One record's part of the reading table (kept per record by the build's cache)."""
+    texts = [text for key in ("title", "artist", "series", "place", "subjects")
+             for text, _hand in record.field_texts()[key] if text]
+    return normalise.reading_pairs(texts)
 
 
 def browser_table(readings: dict[str, str]) -> str:
