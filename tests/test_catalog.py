@@ -117,9 +117,19 @@ def test_facet_counts(catalogue):
     assert narrowed["type"] == {"ukiyo-e": 1, "map": 1}
 
 
-def test_related_items_share_artist_series_or_place_first(catalogue):
+def test_facets_from_the_records_are_the_index_s_counts_in_its_order(catalogue):
     ix, _, recs = catalogue
-    related = catalog.related(ix, recs)
+    counts = catalog.facet_counts(ix)
+    assert {k: list(v.items()) for k, v in catalog.facets(recs).items()} == {k: list(v.items()) for k, v in counts.items()}
+
+
+def test_related_items_share_artist_series_or_place_first(catalogue):
+    _, _, recs = catalogue
+    related = catalog.related(recs)
     assert related["hokusai-map"][0] == "hokusai-kanagawa-oki-nami-ura"  # same artist
     assert related["hiroshige-nihonbashi"][0] == "hiroshige-ohashi-atake-yudachi"
-    assert all(item_id not in picks for item_id, picks in related.items())
+    # Then items of similar text: 富士 in the title of one, in the subjects of the other.
+    assert related["hokusai-kanagawa-oki-nami-ura"][:2] == ["hokusai-map", "kuniyoshi-old-forms"]
+    for item_id, picks in related.items():
+        assert item_id not in picks
+        assert len(picks) == len(set(picks)) <= 6

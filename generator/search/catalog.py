@@ -8,11 +8,14 @@ default analyser and word segmenters miss 富士 inside 富士山.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import shutil
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import fields, index, query as Q
 from whoosh.analysis import SpaceSeparatedTokenizer
@@ -21,7 +24,7 @@ from whoosh.filedb.filestore import RamStorage
 from . import normalise
 from .records import SearchRecord
 
-VERSION = "3"  # bump when the normaliser's output changes: cached catalogues are rebuilt
+VERSION = "4"  # bump when the normaliser's output or related() changes: cached catalogues are rebuilt
 TEXT_FIELDS = ("title", "artist", "series", "place", "subjects", "other")
 # A word found in the artist's or series' name outranks the same word in a description.
 BOOSTS = {"artist": 4.0, "series": 3.0, "title": 3.0, "place": 2.0, "subjects": 1.5, "other": 1.0}
@@ -47,8 +50,8 @@ def schema() -> fields.Schema:
     )
 
 
-def _document(record: SearchRecord) -> dict:
-    terms = record.terms()
+def _document(record: SearchRecord, terms: dict[str, list[str]] | None = None) -> dict:
+    terms = record.terms() if terms is None else terms
     # Each term once per field: whether a field has it matters, how often hardly (short texts).
     doc = {name: " ".join(dict.fromkeys(terms.get(name, []))) for name in TEXT_FIELDS}
     return dict(
@@ -60,8 +63,27 @@ def _document(record: SearchRecord) -> dict:
     )
 
 
-def build(records: list[SearchRecord], folder: Path | None = None) -> index.Index:
-    """Write the catalogue into folder (replaced), or into memory when folder is None."""
+class Profile(NamedTuple):
+    """What related() compares of an item's text: the words it asks about (the most
+    distinctive of its title and subjects) and the words its title and subjects hold. Each
+    is a space-separated list of terms (terms hold no spaces), so a build can keep it."""
+
+    key: str
+    title: str
+    subjects: str
+
+
+def profile(record: SearchRecord, terms: dict[str, list[str]] | None = None,
+            document: dict | None = None) -> Profile:
+    terms = record.terms() if terms is None else terms
+    document = _document(record, terms) if document is None else document
+    key = list(dict.fromkeys(t for t in terms["title"] + terms["subjects"] if len(t) > 1))[:24]
+    return Profile(" ".join(key), document["title"], document["subjects"])
+
+
+def build(records: list[SearchRecord], folder: Path | None = None, documents: list[dict] | None = None) -> index.Index:
+    """Write the catalogue into folder (replaced), or into memory when folder is None;
+    documents, when given, are the records' _document()s."""
     if folder is None:
         ix = RamStorage().create_index(schema())
     else:
@@ -69,8 +91,8 @@ def build(records: list[SearchRecord], folder: Path | None = None) -> index.Inde
         folder.mkdir(parents=True)
         ix = index.create_in(str(folder), schema())
     writer = ix.writer(limitmb=256)
-    for record in records:
-        writer.add_document(**_document(record))
+    for document in documents if documents is not None else map(_document, records):
+        writer.add_document(**document)
     writer.commit()
     return ix
 
@@ -92,17 +114,56 @@ def save(records: list[SearchRecord], readings: dict[str, str], cache: Path, roo
     """Build the catalogue into the cache, with the reading table the queries need. Built
     beside and swapped in, so a search running meanwhile never sees half a catalogue."""
     folder = folder_for(cache)
-    fresh = folder.with_name(f"{folder.name}.new-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = beside(folder, "new")
     build(records, fresh / "index")
-    (fresh / "readings.json").write_text(json.dumps(readings, ensure_ascii=False), encoding="utf-8")
-    (fresh / "FINGERPRINT").write_text(fingerprint(root), encoding="utf-8")
-    old = folder.with_name(f"{folder.name}.old-{os.getpid()}")
+    write_file(fresh / "readings.json", json.dumps(readings, ensure_ascii=False))
+    write_file(fresh / "FINGERPRINT", fingerprint(root))
+    swap_in(fresh, folder)
+    return open_index(cache)
+
+
+def beside(folder: Path, kind: str) -> Path:
+    """An empty folder next to folder, for this process."""
+    other = folder.with_name(f"{folder.name}.{kind}-{os.getpid()}")
+    shutil.rmtree(other, ignore_errors=True)
+    return other
+
+
+def swap_in(fresh: Path, folder: Path) -> None:
+    """Put a fully written catalogue where the last one was. A build killed before this
+    leaves the last catalogue as it was; killed in between the renames, none (the next build
+    makes a new one). Leftovers of killed builds are removed."""
+    old = beside(folder, "old")
     if folder.exists():
         folder.rename(old)
     fresh.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
-    return index.open_dir(str(folder / "index"))
+    for left in folder.parent.glob(f"{folder.name}.*-*"):
+        pid = left.name.rpartition("-")[2]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write beside and rename: never half a file, and a file linked or copied from an older
+    catalogue is replaced, not changed."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)
+
+
+def open_index(cache: Path) -> index.Index:
+    return index.open_dir(str(folder_for(cache) / "index"))
 
 
 def open_saved(cache: Path, root: Path) -> tuple[index.Index, dict[str, str]] | None:
@@ -111,7 +172,7 @@ def open_saved(cache: Path, root: Path) -> tuple[index.Index, dict[str, str]] | 
     stamp = folder / "FINGERPRINT"
     if (stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint(root)
             and index.exists_in(str(folder / "index")) and (folder / "readings.json").is_file()):
-        return index.open_dir(str(folder / "index")), json.loads((folder / "readings.json").read_text(encoding="utf-8"))
+        return open_index(cache), json.loads((folder / "readings.json").read_text(encoding="utf-8"))
     return None
 
 
@@ -204,46 +265,141 @@ def facet_counts(ix: index.Index, text: str | None = None, table: dict[str, str]
     return counts
 
 
-def related(ix: index.Index, records: list[SearchRecord], limit: int = 6) -> dict[str, list[str]]:
-    """Related items per item: same series, then artist, then place; then similar text."""
-    by_series: dict[str, list[str]] = {}
-    by_artist: dict[str, list[str]] = {}
-    by_place: dict[str, list[str]] = {}
+def facets(records: list[SearchRecord]) -> dict[str, dict[str, int]]:
+    """facet_counts() of the whole catalogue, from the records: the same counts in the same
+    order (values as first met, in record order), whatever state the saved index is in."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for record in records:
+        document = _facet_values(record)
+        for name in FACETS:
+            value = document[name]
+            # artist_key holds several (whoosh gives a document's terms in sorted order).
+            for key in sorted({k.strip() for k in value.split(",")}) if name == "artist_key" else [value]:
+                if key:
+                    counts[name][key] = counts[name].get(key, 0) + 1
+    return counts
+
+
+def _facet_values(record: SearchRecord) -> dict[str, str]:
+    return dict(type=record.item.type, period=record.period[0] if record.period else "", rights=record.rights[0],
+                artist_key=",".join(a.key for a in record.artists),
+                series_key=record.series.key if record.series else "",
+                place_key=record.place.key if record.place else "")
+
+
+# --- related items ----------------------------------------------------------------------
+SIMILAR_FIELDS = ("title", "subjects")
+SIMILAR_WORK = 500  # postings one item's similarity question may read: its rarest terms first
+SIMILAR_CANDIDATES = 3  # × limit: the best similar items of each item offered before the cap
+SIMILAR_CAP = 2  # × limit: how many items may list one item as similar
+
+
+def related(records: list[SearchRecord], limit: int = 6,
+            profiles: dict[str, Profile] | None = None) -> dict[str, list[str]]:
+    """Related items per item: its neighbours in the same series, then by the same artist,
+    then of the same place; then items of similar title and subjects.
+
+    Neighbours are the nearest items in date order (then id), after, before, after …: each
+    page shows the works around its own, not the first few of a big group. An item is so
+    listed only by items less than 2 × limit places from it in a group it shares with them
+    (at most 4 × limit per group, about limit in practice), and as a similar item by at most
+    SIMILAR_CAP × limit others: one edited record re-renders a few pages, not thousands.
+    The answer depends on the records alone (never on the saved index), so a build that
+    updates the catalogue gets what a clean build gets.
+    """
+    members: dict[tuple[str, str], list[str]] = {}
     for r in records:
-        if r.series:
-            by_series.setdefault(r.series.key, []).append(r.id)
-        for a in r.artists:
-            by_artist.setdefault(a.key, []).append(r.id)
-        if r.place:
-            by_place.setdefault(r.place.key, []).append(r.id)
+        for group in _groups(r):
+            members.setdefault(group, []).append(r.id)
+    order = {r.id: _date_order(r) for r in records}
+    position: dict[tuple[tuple[str, str], str], int] = {}
+    for group, ids in members.items():
+        ids.sort(key=order.__getitem__)
+        position.update(((group, item_id), i) for i, item_id in enumerate(ids))
     out: dict[str, list[str]] = {}
-    with ix.searcher() as s:
-        for r in records:
-            picks: list[str] = []
-            groups = [by_series.get(r.series.key, []) if r.series else []]
-            groups += [by_artist.get(a.key, []) for a in r.artists]
-            groups += [by_place.get(r.place.key, []) if r.place else []]
-            for group in groups:
-                for other in group:
-                    if other != r.id and other not in picks and len(picks) < limit:
-                        picks.append(other)
-            if len(picks) < limit:
-                picks += _similar(s, r, picks, limit - len(picks))
-            out[r.id] = picks
+    for r in records:
+        picks: list[str] = []
+        for group in _groups(r):
+            for other in _neighbours(members[group], position[group, r.id]):
+                if len(picks) >= limit:
+                    break
+                if other not in picks:
+                    picks.append(other)
+        out[r.id] = picks
+    short = [r for r in records if len(out[r.id]) < limit]
+    if short:
+        if profiles is None:
+            profiles = {r.id: profile(r) for r in records}
+        _add_similar(records, short, out, limit, profiles)
     return out
 
 
-def _similar(searcher, record: SearchRecord, exclude: list[str], n: int) -> list[str]:
-    """Items sharing the most distinctive terms of this item's title and subjects."""
-    terms = record.terms()
-    key = list(dict.fromkeys(t for t in terms["title"] + terms["subjects"] if len(t) > 1))[:24]
-    if not key:
-        return []
-    q = Q.Or([Q.Term(f, t) for t in key for f in ("title", "subjects")])
-    picks = []
-    for hit in searcher.search(q, limit=n + len(exclude) + 1):
-        if hit["id"] != record.id and hit["id"] not in exclude:
-            picks.append(hit["id"])
-        if len(picks) >= n:
-            break
-    return picks
+def _groups(record: SearchRecord) -> list[tuple[str, str]]:
+    groups = [("series", record.series.key)] if record.series else []
+    groups += [("artist", a.key) for a in record.artists]
+    groups += [("place", record.place.key)] if record.place else []
+    return list(dict.fromkeys(groups))
+
+
+def _date_order(record: SearchRecord) -> tuple:
+    start = record.item.date.start if record.item.date else None
+    return (start is None, start or 0, record.id)
+
+
+def _neighbours(ids: list[str], i: int):
+    """ids[i + 1], ids[i - 1], ids[i + 2], ids[i - 2] … while either side has more."""
+    for step in range(1, len(ids)):
+        if i + step >= len(ids) and i - step < 0:
+            return
+        if i + step < len(ids):
+            yield ids[i + step]
+        if i - step >= 0:
+            yield ids[i - step]
+
+
+def _add_similar(records: list[SearchRecord], short: list[SearchRecord], out: dict[str, list[str]], limit: int,
+                 profiles: dict[str, Profile]) -> None:
+    """Fill the short lists with the items sharing the most distinctive terms of each item's
+    title and subjects. A term weighs 1 + log2(items / items having it), in whole numbers, so
+    that one record more or less seldom reorders other items' picks; of equal scores the
+    nearest in date order wins, so equally similar items are shared out rather than the same
+    few listed everywhere. Terms held by more than SIMILAR_WORK items (together) say little
+    and are not asked about. An item is picked as similar for at most SIMILAR_CAP × limit
+    others (the best-scoring pairs first)."""
+    postings: dict[tuple[str, str], list[str]] = {}
+    for r in records:
+        p = profiles[r.id]
+        for field, terms in zip(SIMILAR_FIELDS, (p.title, p.subjects)):
+            for term in terms.split():
+                postings.setdefault((field, term), []).append(r.id)
+    n = len(records)
+    rank = {r.id: i for i, r in enumerate(sorted(records, key=_date_order))}
+    pairs: list[tuple[int, int, str, str]] = []
+    for r in short:
+        asked = sorted((len(postings[field, term]), field, term) for term in profiles[r.id].key.split()
+                       for field in SIMILAR_FIELDS if (field, term) in postings)
+        scores: dict[str, int] = defaultdict(int)
+        work = 0
+        for count, field, term in asked:
+            work += count
+            if work > SIMILAR_WORK:
+                break
+            weight = (n // count).bit_length()
+            for other in postings[field, term]:
+                scores[other] += weight
+        taken = {r.id, *out[r.id]}
+        if len(scores) <= len(taken):
+            continue
+        # Only what can be among the best: scores as high as the wanted-th highest.
+        least = heapq.nlargest(SIMILAR_CANDIDATES * limit + len(taken), scores.values())[-1]
+        here = rank[r.id]
+        best = heapq.nsmallest(SIMILAR_CANDIDATES * limit, [(-score, abs(rank[other] - here), other)
+                                                            for other, score in scores.items()
+                                                            if score >= least and other not in taken])
+        pairs += [(score, distance, r.id, other) for score, distance, other in best]
+    pairs.sort()
+    chosen: dict[str, int] = {}
+    for _score, _distance, item_id, other in pairs:
+        if len(out[item_id]) < limit and chosen.get(other, 0) < SIMILAR_CAP * limit:
+            out[item_id].append(other)
+            chosen[other] = chosen.get(other, 0) + 1

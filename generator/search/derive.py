@@ -68,7 +68,7 @@ def _catalogue(recs: list[SearchRecord], ctx: BuildContext):
         pass
     readings = table.reading_table(recs)
     ix = catalog.save(recs, readings, ctx.cache, ctx.root)
-    related, facets = catalog.related(ix, recs), catalog.facet_counts(ix)
+    related, facets = catalog.related(recs), catalog.facets(recs)
     derived.write_text(json.dumps({"key": key, "related": related, "facets": facets}, ensure_ascii=False),
                        encoding="utf-8")
     return readings, related, facets
