@@ -23,15 +23,15 @@ def _setup(p: argparse.ArgumentParser) -> None:
 def catalogue(root):
     """The cached catalogue when no record changed since it was built, else a fresh one."""
     from .content import load_content
-    from .search import catalog, records, table
+    from .search import catalog, catalog_saved, records
 
     saved = catalog.open_saved(root / ".cache", root)
     if saved:
         return saved
     content = load_content(root)  # ContentErrors: the CLI prints them and exits 1
-    recs = records.records(content)
-    readings = table.reading_table(recs)
-    return catalog.save(recs, readings, root / ".cache", root), readings
+    # Updated record by record, as a build does (and the next build finds it up to date).
+    fresh = catalog_saved.refresh(records.records(content), root / ".cache", root)
+    return catalog.open_index(root / ".cache"), fresh.readings
 
 
 def _run(args: argparse.Namespace) -> int:

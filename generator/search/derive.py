@@ -5,15 +5,13 @@ It also publishes the browser's query-normalisation table and the search page's 
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content import Content
 from ..context import BuildContext
-from . import catalog, table
+from . import catalog_saved, table
 from .records import SearchRecord, records
 
 ASSETS = Path(__file__).parent / "assets"
@@ -37,8 +35,9 @@ class SearchData:
 
 
 def derive(content: Content, ctx: BuildContext) -> None:
-    recs = records(content)
-    readings, related, facets = _catalogue(recs, ctx)
+    with catalog_saved.gc_paused():
+        recs = records(content)
+        readings, related, facets = _catalogue(recs, ctx)
     data = SearchData(records={r.id: r for r in recs}, readings=readings, related=related, facets=facets,
                       thumbnails={r.id: thumb for r in recs if (thumb := thumbnail(ctx, r.id))},
                       pages={"items": {r.id for r in recs},
@@ -53,25 +52,11 @@ def derive(content: Content, ctx: BuildContext) -> None:
 
 
 def _catalogue(recs: list[SearchRecord], ctx: BuildContext):
-    """The reading table, related items and facet counts, from the whoosh catalogue. When no
-    record changed since the last build (same records, same normaliser), the catalogue and
-    what was derived from it are reused: a rebuild after a lesson edit need not re-index the
-    archive and ask it ten thousand related-item questions."""
-    key = hashlib.sha256((catalog.VERSION + "\0" + repr(recs)).encode("utf-8")).hexdigest()
-    derived = catalog.folder_for(ctx.cache) / "derived.json"
-    try:
-        saved = json.loads(derived.read_text(encoding="utf-8"))
-        if saved["key"] == key:
-            readings = json.loads((derived.parent / "readings.json").read_text(encoding="utf-8"))
-            return readings, saved["related"], saved["facets"]
-    except (OSError, ValueError, KeyError):
-        pass
-    readings = table.reading_table(recs)
-    ix = catalog.save(recs, readings, ctx.cache, ctx.root)
-    related, facets = catalog.related(recs), catalog.facets(recs)
-    derived.write_text(json.dumps({"key": key, "related": related, "facets": facets}, ensure_ascii=False),
-                       encoding="utf-8")
-    return readings, related, facets
+    """The reading table, related items and facet counts, with the saved whoosh catalogue
+    brought up to date: reused as it is when no record changed, updated record by record when
+    some did (catalog_saved.py), always the same answer as a clean build."""
+    saved = catalog_saved.refresh(recs, ctx.cache, ctx.root)
+    return saved.readings, saved.related, saved.facets
 
 
 def thumbnail(ctx: BuildContext, item_id: str, long_side: int = 160) -> str | None:
