@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,18 @@ from typing import Any
 from .config import SiteConfig
 
 LANGS = ("ja", "en")
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Changes whenever the generator's code or templates change: a key of anything cached
+    from it (rendered pages, manifests) includes it, so new code never serves old output."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".yml", ".json") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass

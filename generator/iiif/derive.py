@@ -6,6 +6,7 @@ collections. ctx.derived["iiif"] maps each item id to its ItemImages for the ite
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -83,27 +84,78 @@ def sources(content: Content, item: Item) -> list[ScanSource]:
                        page=scan.page or 0) for i, scan in enumerate(item.images)]
 
 
-def check_scans(content: Content) -> tuple[list[tuple[Item, int, ScanSource]], list[Problem]]:
+def check_scans(content: Content, known: ScanMemo | None = None) -> tuple[list[tuple[Item, int, ScanSource]], list[Problem]]:
     """Read every scan's header (no pixels): the scans that can be published, and the problems
-    of those that cannot. `sitegen check` runs this too."""
+    of those that cannot. `sitegen check` runs this too. A scan `known` has passed with the
+    same size, time and inode is not read again."""
     problems: list[Problem] = []
     good: list[tuple[Item, int, ScanSource]] = []
     for item in content.items:
         for i, src in enumerate(sources(content, item)):
-            try:
-                check(src)
-            except ScanError as exc:
-                problems.append(exc.problem)
-                continue
+            if known is None or known.key(src) is None:
+                try:
+                    check(src)
+                except ScanError as exc:
+                    problems.append(exc.problem)
+                    continue
             good.append((item, i, src))
     return good, problems
 
 
+class ScanMemo:
+    """What the last build learnt about each scan, by its file's size, time and inode (as
+    git's index does): it passed the checks, and its tile-cache key. Hashing every scan on
+    every build reads gigabytes for an archive of large maps; an unchanged file is not read."""
+
+    def __init__(self, cache: Path) -> None:
+        self.path = cache / "tiles" / "scans.json"
+        try:
+            self.before = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.before = {}
+        self.now: dict[str, list] = {}
+
+    @staticmethod
+    def _id(src: ScanSource) -> str:
+        return f"{src.path.resolve()}#{src.page}"
+
+    @staticmethod
+    def _signature(src: ScanSource) -> list[int] | None:
+        try:
+            st = src.path.stat()
+        except OSError:
+            return None
+        return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+    def key(self, src: ScanSource) -> str | None:
+        hit = self.before.get(self._id(src))
+        sig = self._signature(src)
+        return hit[1] if hit and sig and hit[0] == sig else None
+
+    def remember(self, src: ScanSource) -> str:
+        """The scan's tile-cache key (read from the file only when it is new or changed)."""
+        key = self.key(src) or SETTINGS.key_for(src.path, src.page)
+        sig = self._signature(src)
+        if sig:
+            self.now[self._id(src)] = [sig, key]
+        return key
+
+    def save(self) -> None:
+        if self.now == self.before:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".scans.json.{os.getpid()}")
+        tmp.write_text(json.dumps(self.now, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
 def derive(content: Content, ctx: BuildContext) -> None:
-    good, problems = check_scans(content)
+    memo = ScanMemo(ctx.cache)
+    good, problems = check_scans(content, memo)
     if problems:
         raise ContentErrors(problems)
-    jobs = [(item, i, src, SETTINGS.key_for(src.path, src.page)) for item, i, src in good]
+    jobs = [(item, i, src, memo.remember(src)) for item, i, src in good]
+    memo.save()
 
     results: dict[str, TileSet] = {}
     todo = []
@@ -133,6 +185,7 @@ def derive(content: Content, ctx: BuildContext) -> None:
             entry.manifest_path = f"iiif/{entry.item.id}/manifest.json"
             entry.manifest_id = ctx.url(entry.manifest_path)
             manifests.write_manifest(content, ctx, entry)
+    manifests.prune_manifests(ctx)
     collections.write_collections(content, ctx, published)
     ctx.derived["iiif"] = published
 
@@ -184,11 +237,14 @@ def _progress(ctx: BuildContext, text: str, end: bool) -> None:
 
 def _link_tree(src: Path, dest: Path) -> None:
     """Hard-link the cached tiles into the build: thousands of files, no bytes copied."""
-    for folder, _, files in os.walk(src):
-        target = dest / Path(folder).relative_to(src)
-        target.mkdir(parents=True, exist_ok=True)
+    top, out = str(src), str(dest)
+    os.makedirs(out, exist_ok=True)
+    for folder, dirs, files in os.walk(top):
+        target = out + folder[len(top):]  # plain strings: a map has thousands of tiles
+        for name in dirs:
+            os.mkdir(f"{target}/{name}")
         for name in files:
             try:
-                os.link(Path(folder) / name, target / name)
+                os.link(f"{folder}/{name}", f"{target}/{name}")
             except OSError:
-                shutil.copy2(Path(folder) / name, target / name)
+                shutil.copy2(f"{folder}/{name}", f"{target}/{name}")

@@ -5,13 +5,16 @@ fetch info.json over HTTP, which a build must never do.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 
 from iiif_prezi3 import (Annotation, AnnotationBody, AnnotationPage, Canvas, KeyValueString, Manifest,
                          NavPlace, Provider, ServiceV3)
 
 from ..content import Content
-from ..context import BuildContext
+from ..context import BuildContext, code_digest
 from ..models.archive import ROLE_LABELS, TYPE_LABELS
 from .labels import both, lang_map, series_title
 
@@ -112,10 +115,38 @@ def to_json(resource, contexts: list[str] | None = None) -> dict:
     return {"@context": context if len(context) > 1 else context[0], **data}
 
 
-def write_manifest(content: Content, ctx: BuildContext, entry) -> dict:
-    manifest = build_manifest(content, ctx, entry)
-    data = to_json(manifest, [NAVPLACE_CONTEXT] if manifest.navPlace else None)
+def write_manifest(content: Content, ctx: BuildContext, entry) -> None:
+    """Publish the item's manifest. Building one with iiif-prezi3 takes milliseconds, and an
+    archive of scanned items has thousands: one made from the same inputs (record, images,
+    authorities, settings, code) is linked from .cache/iiif/manifests/ instead."""
+    item = entry.item
+    authorities = [repr(content.creators.get(c.id)) for c in item.creators if c.id and content.creators]
+    authorities.append(repr(content.series.get(item.series)) if item.series and content.series else "")
+    key = hashlib.sha256("\0".join([
+        code_digest(), ctx.site_url, ctx.config.site_name, ctx.config.site_name_en, item.model_dump_json(),
+        repr(entry.images), *authorities]).encode("utf-8")).hexdigest()[:32]
+    cached = ctx.cache / "iiif" / "manifests" / f"{key}.json"
+    ctx.derived.setdefault("iiif-manifest-keys", set()).add(cached.name)
+    if not cached.is_file():
+        manifest = build_manifest(content, ctx, entry)
+        data = to_json(manifest, [NAVPLACE_CONTEXT] if manifest.navPlace else None)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, cached)
     path = ctx.static / entry.manifest_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return data
+    try:
+        os.link(cached, path)
+    except OSError:
+        shutil.copyfile(cached, path)
+
+
+def prune_manifests(ctx: BuildContext) -> None:
+    """Keep only the cached manifests this build published."""
+    folder = ctx.cache / "iiif" / "manifests"
+    used = ctx.derived.pop("iiif-manifest-keys", set())
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in used and not path.name.startswith("."):
+                path.unlink(missing_ok=True)

@@ -1,7 +1,6 @@
 """The docs tree: plain Markdown pages with front matter, one tree per language."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
@@ -11,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from ..context import LANGS, BuildContext
+from ..context import LANGS, BuildContext, code_digest
 from ..models.common import LangText
 
 ASSETS = Path(__file__).parent / "assets"
@@ -102,20 +101,9 @@ def put(ctx: BuildContext, rel: str, data: bytes) -> Path:
     return target
 
 
-@functools.lru_cache(maxsize=1)
-def source_digest() -> str:
-    """Changes whenever the generator's code or templates change: every page key includes it."""
-    package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".j2", ".yml", ".json") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
 def page_key(ctx: BuildContext, *parts: str) -> str:
     """A page's input key: the code, the site URL and the digests of what the page shows."""
-    h = hashlib.sha256(f"{source_digest()}\0{ctx.site_url}".encode())
+    h = hashlib.sha256(f"{code_digest()}\0{ctx.site_url}".encode())
     for part in parts:
         h.update(b"\0" + part.encode("utf-8"))
     return h.hexdigest()
