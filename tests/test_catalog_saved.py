@@ -4,6 +4,12 @@ killed midway leaves the last catalogue whole."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,13 +24,16 @@ QUERIES = ["北斎", "hokusai", "富士", "版画 第7番", "訂正", "artist:�
 
 def refreshed(recs, cache: Path) -> dict:
     """Everything the build takes from the catalogue, and what the index answers."""
-    result = catalog_saved.refresh(recs, cache, REPO)
+    return answers(catalog_saved.refresh(recs, cache, REPO), cache)
+
+
+def answers(result: catalog_saved.Catalogue, cache: Path) -> dict:
     ix = catalog.open_index(cache)
-    answers = {q: sorted(h.id for h in catalog.search(ix, q, result.readings, limit=None)[0]) for q in QUERIES}
+    found = {q: sorted(h.id for h in catalog.search(ix, q, result.readings, limit=None)[0]) for q in QUERIES}
     ix.close()
     return {"readings": list(result.readings.items()), "related": list(result.related.items()),
             "facets": {k: list(v.items()) for k, v in result.facets.items()},
-            "table": table.browser_table(result.readings), "answers": answers}
+            "table": table.browser_table(result.readings), "answers": found}
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -47,11 +56,15 @@ def edited(recs):
     return out
 
 
+def make_records(prints: int = 60, plain: int = 20):
+    """The sample records, prints of a series and an artist, and prints related by title only."""
+    return (records.records(load_content(REPO)) + generated(prints, in_series=prints // 6)
+            + generated(plain, artist=False, place=False, seed=2, prefix="plain", title=lambda i: f"富士と江戸{i % 4}の図{i}"))
+
+
 @pytest.fixture
 def recs():
-    """The sample records, prints of a series and an artist, and prints related by title only."""
-    return (records.records(load_content(REPO)) + generated(60, in_series=10)
-            + generated(20, artist=False, place=False, seed=2, prefix="plain", title=lambda i: f"富士と江戸{i % 4}の図{i}"))
+    return make_records()
 
 
 def test_an_updated_catalogue_equals_a_clean_one(recs, tmp_path):
@@ -64,7 +77,7 @@ def test_an_updated_catalogue_equals_a_clean_one(recs, tmp_path):
     assert updated != first
     # Updated, not rebuilt: the document of an unchanged record stays in the first segment.
     assert len(list((tmp_path / "kept" / "catalog" / "index").glob("*.seg"))) > 1
-    # And back again, twice over the same kept catalogue.
+    # And back again, over the same kept catalogue.
     assert refreshed(recs, tmp_path / "kept") == first
 
 
@@ -117,3 +130,55 @@ def test_the_reading_table_record_by_record_is_the_table_of_all_texts(recs):
     overlapping = ["神奈川沖浪裏", "奈川", "神奈川", "富士山", "富士見", "東海道五拾三次", "五拾三次之内"]
     merged = normalise.merge_readings(normalise.reading_pairs([t]) for t in overlapping)
     assert list(merged.items()) == list(normalise.vocabulary_readings(overlapping).items())
+
+
+KILLED = """
+import sys
+sys.path[:0] = [{tests!r}, {repo!r}]
+from pathlib import Path
+from conftest import REPO
+from generator.search import catalog_saved
+import test_catalog_saved as t
+recs = t.make_records(300, 40)
+changed = t.edited(recs)
+print("go", flush=True)
+while True:
+    for which in (changed, recs):
+        catalog_saved.refresh(which, Path({cache!r}), REPO)
+"""
+
+
+def test_a_build_killed_at_any_moment_leaves_a_whole_catalogue(tmp_path):
+    recs = make_records(300, 40)
+    changed = edited(recs)
+    # The clean answers for the records before and after the edit.
+    whole = {json_key(refreshed(which, tmp_path / name)) for name, which in (("before", recs), ("after", changed))}
+    cache = tmp_path / "kept"
+    catalog_saved.refresh(recs, cache, REPO)
+    script = KILLED.format(tests=str(Path(__file__).parent), repo=str(REPO), cache=str(cache))
+    found = 0
+    for delay in (0.1, 0.23, 0.37, 0.51):  # an update takes about 0.05 s: any moment of one
+        child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "go"
+        time.sleep(delay)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        if (cache / "catalog").exists():  # else killed between the two renames: built anew next time
+            # Whatever was saved is one whole catalogue: of the records before, or after.
+            assert json_key(saved_answers(cache)) in whole
+            found += 1
+    assert found
+    assert refreshed(changed, cache) == refreshed(changed, tmp_path / "clean")
+    assert not list(cache.glob("catalog.*")), "what killed builds left beside is removed"
+
+
+def json_key(answers: dict) -> str:
+    return json.dumps(answers, ensure_ascii=False, sort_keys=True)
+
+
+def saved_answers(cache: Path) -> dict:
+    """What the saved catalogue holds, read as `sitegen search` and a no-change build would."""
+    folder = catalog.folder_for(cache)
+    derived = json.loads((folder / catalog_saved.DERIVED).read_text(encoding="utf-8"))
+    readings = json.loads((folder / catalog_saved.READINGS).read_text(encoding="utf-8"))
+    return answers(catalog_saved.Catalogue(readings, derived["related"], derived["facets"]), cache)
