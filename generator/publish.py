@@ -40,3 +40,20 @@ def publish(built: Path, out: Path) -> None:
     os.rename(out, old)
     os.rename(built, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def link_tree(src: Path, dest: Path) -> None:
+    """Hard-link every file of src into a new tree at dest (no bytes copied): cached tiles and
+    rendered pages go into each new site this way. Plain string paths: tens of thousands of
+    files. Where a link cannot be made (another file system), the file is copied."""
+    top, out = str(src), str(dest)
+    os.makedirs(out, exist_ok=True)
+    for folder, dirs, files in os.walk(top):
+        target = out + folder[len(top):]
+        for name in dirs:
+            os.mkdir(f"{target}/{name}")
+        for name in files:
+            try:
+                os.link(f"{folder}/{name}", f"{target}/{name}")
+            except OSError:
+                shutil.copy2(f"{folder}/{name}", f"{target}/{name}")

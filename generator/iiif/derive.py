@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import pyvips
 from ..content import Content
 from ..context import BuildContext
 from ..errors import ContentErrors, Problem
+from ..publish import link_tree
 from ..models.archive import Item, ScanRef
 from . import collections, manifests
 from .info import write_info
@@ -177,7 +177,7 @@ def derive(content: Content, ctx: BuildContext) -> None:
         path = f"iiif/{item.id}/{image_id}"
         service = ImageService(scan=item.images[i], image_id=image_id, path=path, service_id=ctx.url(path),
                                tiles=results[key])
-        _link_tree(service.tiles.folder, ctx.static / path)
+        link_tree(service.tiles.folder, ctx.static / path)
         write_info(service.tiles, ctx.static / path, service.service_id)
         published[item.id].images.append(service)
     for entry in published.values():
@@ -233,18 +233,3 @@ def _progress(ctx: BuildContext, text: str, end: bool) -> None:
         print("\r" + text, end="\n" if end else "", file=sys.stderr, flush=True)
     elif end:
         print(text, file=sys.stderr, flush=True)
-
-
-def _link_tree(src: Path, dest: Path) -> None:
-    """Hard-link the cached tiles into the build: thousands of files, no bytes copied."""
-    top, out = str(src), str(dest)
-    os.makedirs(out, exist_ok=True)
-    for folder, dirs, files in os.walk(top):
-        target = out + folder[len(top):]  # plain strings: a map has thousands of tiles
-        for name in dirs:
-            os.mkdir(f"{target}/{name}")
-        for name in files:
-            try:
-                os.link(f"{folder}/{name}", f"{target}/{name}")
-            except OSError:
-                shutil.copy2(f"{folder}/{name}", f"{target}/{name}")

@@ -19,6 +19,7 @@ import yaml
 
 from ..context import LANGS, BuildContext
 from ..errors import BuildError, Text
+from ..publish import link_tree
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every build
 
@@ -73,9 +74,10 @@ def _assets(kind: str) -> list[str]:
     return [f"assets/site/{kind}/{p.name}" for p in sorted(folder.glob(f"*.{kind}"))]
 
 
-def _build_one(job: tuple[str, bool]) -> str:
-    """Run in a worker process: build one language; return MkDocs' warnings."""
-    config_path, dirty = job
+def _build_one(job: tuple[str, bool, str, str]) -> str:
+    """Run in a worker process: build one language, link its HTML into the new site (the
+    languages in parallel: tens of thousands of links); return MkDocs' warnings."""
+    config_path, dirty, html, site = job
     from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -92,6 +94,7 @@ def _build_one(job: tuple[str, bool]) -> str:
     log.setLevel(logging.WARNING)
     config = load_config(config_file=config_path)
     build(config, dirty=dirty)
+    link_tree(Path(html), Path(site))
     # A dirty build is safe here (see render_html); MkDocs' general caution about it is noise.
     return "\n".join(line for line in stream.getvalue().splitlines() if "'dirty' build" not in line
                      and "--dirty" not in line)
@@ -169,13 +172,12 @@ def render_html(ctx: BuildContext) -> list[str]:
                     (html / _html_for(rel)).unlink(missing_ok=True)
             path = base / "mkdocs.yml"
             path.write_text(text, encoding="utf-8")
-            jobs.append((str(path), dirty, base, key))
+            site = ctx.site / "en" if lang == "en" else ctx.site
+            jobs.append((str(path), dirty, base, key, str(html), str(site)))
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-            warnings = list(pool.map(_build_one, [(path, dirty) for path, dirty, _, _ in jobs]))
-        for _, _, base, key in jobs:
+            warnings = list(pool.map(_build_one, [(path, dirty, html, site) for path, dirty, _, _, html, site in jobs]))
+        for _, _, base, key, _, _ in jobs:
             (base / "key").write_text(key)
-        shutil.copytree(state / "ja" / "html", ctx.site, copy_function=os.link)
-        shutil.copytree(state / "en" / "html", ctx.site / "en", copy_function=os.link)
     except OSError:
         raise  # the disk, not the pages: the pipeline says so
     except Exception as exc:  # MkDocs raises many kinds; the user needs the sentence, not the stack
