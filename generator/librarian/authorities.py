@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 A = TypeVar("A", Creator, Series)
 # items/<name>/ pages that are not items: the era browse page and the per-type pages.
-RESERVED_ITEM_IDS = {"periods", "types"}
+RESERVED_ITEM_IDS = {"periods", "types", "page"}  # browse pages: items/periods/, items/types/…, items/page/2/
 _MACRONS = str.maketrans("āīūēōĀĪŪĒŌâîûêôÂÎÛÊÔ", "aiueoAIUEOaiueoAIUEO")
 # Words catalogues abbreviate or spell two ways; compared after lower-casing.
 _WORDS = {"mt": "mount", "mt.": "mount", "no.": "no", "the": ""}

@@ -97,14 +97,16 @@ def _browse_css(page_dir: str) -> str:
     return root_prefix(page_dir, "ja") + "assets/site/archive/browse.css"
 
 
-def card(item: Item, iiif: dict, lang: str, root: str) -> dict:
+def card(item: Item, iiif: dict, lang: str, root: str, lang_root: str) -> dict:
+    """A grid card: root leads to the site root (images are shared by both languages),
+    lang_root to this language's root (the item page in the same language)."""
     entry = iiif.get(item.id)
     thumb = None
     if entry and entry.images:
         service = entry.images[0]
         w, h = service.size_of(400)
         thumb = {"src": root + service.size_path(400), "width": w, "height": h}
-    return {"item": item, "title": item_title(item, lang), "href": f"{root}items/{item.id}/",
+    return {"item": item, "title": item_title(item, lang), "href": f"{lang_root}items/{item.id}/",
             "type_label": TYPE_LABELS[item.type][0 if lang == "ja" else 1], "thumb": thumb,
             "date_text": date_text(item, lang)}
 
@@ -168,22 +170,16 @@ def write(content: Content, ctx: BuildContext) -> None:
     digests = {item.id: item_digest(ctx, item) for item in content.items}
     for lang in LANGS:
         L = 0 if lang == "ja" else 1
-        root = root_prefix("items/", lang)
-        body = render_template(
-            "items_index.md.j2", lang=lang, ctx=ctx, cards=[card(i, iiif, lang, root) for i in content.items],
+        index_extra = dict(
             types=[{"id": ty, "label": names[L], "count": sum(i.type == ty for i in content.items)} for ty, names in types],
             series=[{"id": s, "label": series_label(content, s, lang), "linked": bool(content.series) and s in content.series,
-                     "count": sum(i.series == s for i in content.items)} for s in series_ids],
-            collection=root + "iiif/collection.json", browse_css=_browse_css("items/"))
-        write_page(ctx, lang, "items/index.md", "デジタルアーカイブ" if lang == "ja" else "Digital archive", body)
+                     "count": sum(i.series == s for i in content.items)} for s in series_ids])
+        write_grid(ctx, lang, "items/", content.items, iiif, digests, "items_index.md.j2",
+                   ("デジタルアーカイブ", "Digital archive")[L], collection="iiif/collection.json", **index_extra)
         for ty, names in types:
-            root = root_prefix(f"items/types/{ty}/", lang)
-            members = [card(i, iiif, lang, root) for i in content.items if i.type == ty]
-            body = render_template("items_type.md.j2", lang=lang, ctx=ctx, cards=members, type_label=names[L],
-                                   collection=f"{root}iiif/types/{ty}/collection.json", back=f"{root}items/",
-                                   browse_css=_browse_css(f"items/types/{ty}/"))
-            title = f"{names[0]}の一覧" if lang == "ja" else f"{names[1]}s"
-            write_page(ctx, lang, f"items/types/{ty}/index.md", title, body)
+            write_grid(ctx, lang, f"items/types/{ty}/", [i for i in content.items if i.type == ty], iiif, digests,
+                       "items_type.md.j2", f"{names[0]}の一覧" if lang == "ja" else f"{names[1]}s",
+                       collection=f"iiif/types/{ty}/collection.json", type_label=names[L])
         for item in content.items:
             # A page whose inputs are those of the last build is kept as it is (docs.cached_page).
             key = page_key(ctx, lang, digests[item.id], *[digests.get(o, o) for o in related.get(item.id, [])],
@@ -203,6 +199,50 @@ def write(content: Content, ctx: BuildContext) -> None:
                 citation=citation(item, lang, page_url),
                 type_href=f"../types/{item.type}/", **item_values(content, item, lang))
             write_page(ctx, lang, f"items/{item.id}.md", title["text"], body)
+
+
+PER_PAGE = 60  # cards on one browse page: a phone need not load the whole archive at once
+
+
+def write_grid(ctx: BuildContext, lang: str, base: str, items: list[Item], iiif: dict, digests: dict[str, str],
+               template: str, title: str, collection: str, **values) -> None:
+    """A browse grid of items over as many pages as it needs: base (e.g. items/) holds the
+    first PER_PAGE cards, base/page/2/ the next, … each with a pager. A page showing the same
+    cards as in the last build is not rendered again (docs.cached_page)."""
+    chunks = [items[i:i + PER_PAGE] for i in range(0, len(items), PER_PAGE)] or [[]]
+    for n, chunk in enumerate(chunks, 1):
+        page_dir = base if n == 1 else f"{base}page/{n}/"
+        nav = pager(n, len(chunks), len(items), base, page_dir, lang)
+        key = page_key(ctx, lang, template, page_dir, title, repr(nav), repr(values), *[digests[i.id] for i in chunk])
+        if cached_page(ctx, lang, page_dir + "index.md", key):
+            continue
+        root, lang_root = root_prefix(page_dir, lang), root_prefix(page_dir, "ja")
+        body = render_template(template, lang=lang, ctx=ctx, cards=[card(i, iiif, lang, root, lang_root) for i in chunk],
+                               pager=nav, first_page=n == 1, collection=root + collection, back=f"{lang_root}items/",
+                               browse_css=_browse_css(page_dir), **values)
+        shown = title if n == 1 else (f"{title}（{n}ページ目）" if lang == "ja" else f"{title} (page {n})")
+        write_page(ctx, lang, page_dir + "index.md", shown, body)
+
+
+def pager(n: int, pages: int, total: int, base: str, page_dir: str, lang: str) -> dict | None:
+    """Links to the first, last, previous, next and nearby pages of a paged list."""
+    if pages <= 1:
+        return None
+    up = root_prefix(page_dir, "ja")  # within this language's tree
+
+    def href(m: int) -> str:
+        return up + (base if m == 1 else f"{base}page/{m}/")
+
+    links: list[dict] = []
+    for m in sorted({1, pages, *range(max(1, n - 2), min(pages, n + 2) + 1)}):
+        if links and m > links[-1]["n"] + 1:
+            links.append({"n": m - 1, "gap": True})
+        links.append({"n": m, "href": href(m), "current": m == n, "gap": False})
+    first, last = (n - 1) * PER_PAGE + 1, min(n * PER_PAGE, total)
+    status = (f"全{total}件のうち {first}〜{last}件目（{n}/{pages}ページ）" if lang == "ja"
+              else f"Items {first}–{last} of {total} (page {n} of {pages})")
+    return {"n": n, "pages": pages, "links": links, "status": status,
+            "prev": href(n - 1) if n > 1 else None, "next": href(n + 1) if n < pages else None}
 
 
 def item_digest(ctx: BuildContext, item: Item) -> str:
