@@ -92,3 +92,17 @@ def test_pager_by_keyboard_and_axe(large_site, browser, viewport):
     assert not page.get_by_role("link", name="Next page").count()  # the last page
     assert_clean(page, log)
     page.close()
+
+
+def test_a_long_period_shows_its_first_works_and_links_to_all_of_them(large_site):
+    _, site = large_site
+    overview = (site / "items" / "periods" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="(era-\d+)/">この年代の資料をすべて見る（(\d+)件）</a>', overview)
+    assert links, "no period has more works than the overview shows"
+    for key, count in links:
+        pages = [site / "items" / "periods" / key / "index.html"]
+        pages += sorted((site / "items" / "periods" / key / "page").glob("*/index.html"))
+        works = [w for page in pages for w in _item_links(page.read_text(encoding="utf-8"))]
+        assert len(works) == len(set(works)) == int(count)
+    en = (site / "en" / "items" / "periods" / links[0][0] / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../../items/gen-' in en  # from /en/items/periods/<key>/ to /en/items/<id>/

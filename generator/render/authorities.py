@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..content import Content
-from ..context import BuildContext
+from ..context import LANGS, BuildContext
 from ..librarian.eras import ERAS, display as date_display, era_named, era_of, year_range
 from ..models.archive import ROLE_LABELS, Item
-from .docs import render_page
+from .docs import cached_page, page_key, render_page, render_template, write_page
+from .items import write_grid
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
@@ -90,5 +91,30 @@ def write(content: Content, ctx: BuildContext) -> None:
                 entries=[{"href": f"{sid}/", "ja": s.title.ja, "en": s.title.en, "reading": s.title.reading, "extra": "",
                           "count": len(by_series[sid])} for sid, s in sorted(content.series.items(), key=lambda kv: kv[1].title.reading or kv[0])],
                 kind="series")
-    render_page(ctx, "items/periods.md", "periods.md.j2", {"ja": "年代別に見る", "en": "Browse by period"},
-                periods=periods(content.items), work=lambda item, lang: work(content, item, lang, "../../"))
+    write_periods(content, ctx)
+
+
+PREVIEW = 12  # works shown per period on the periods page; a period's own pages show them all
+
+
+def write_periods(content: Content, ctx: BuildContext) -> None:
+    """items/periods/: every period with its first works, and for a period with more, its
+    own paged grid (items/periods/<key>/). A page with the same inputs as in the last build
+    is kept (docs.cached_page)."""
+    groups = periods(content.items)
+    digests = ctx.derived.get("item-digests", {})
+    iiif = ctx.derived.get("iiif", {})
+    for lang in LANGS:
+        title = "年代別に見る" if lang == "ja" else "Browse by period"
+        key = page_key(ctx, lang, "periods", repr([(p.key, len(p.works)) for p in groups]),
+                       *[digests.get(i.id, i.id) for p in groups for i in p.works[:PREVIEW]])
+        if not cached_page(ctx, lang, "items/periods.md", key):
+            body = render_template("periods.md.j2", lang=lang, ctx=ctx, periods=groups, preview=PREVIEW,
+                                   work=lambda item, lang: work(content, item, lang, "../../"))
+            write_page(ctx, lang, "items/periods.md", title, body)
+        for p in groups:
+            if len(p.works) > PREVIEW:
+                name = p.ja if lang == "ja" else p.en
+                write_grid(ctx, lang, f"items/periods/{p.key}/", p.works, iiif, digests, "items_type.md.j2",
+                           f"{name}の資料" if lang == "ja" else f"Items of {name}", collection=None,
+                           back="items/periods/", back_text="年代別に見る" if lang == "ja" else "Browse by period")

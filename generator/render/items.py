@@ -168,6 +168,7 @@ def write(content: Content, ctx: BuildContext) -> None:
     search = ctx.derived.get("search")
     related = search.related if search else {}
     digests = {item.id: item_digest(ctx, item) for item in content.items}
+    ctx.derived["item-digests"] = digests  # for other pages that list items (authorities.py)
     for lang in LANGS:
         L = 0 if lang == "ja" else 1
         index_extra = dict(
@@ -205,7 +206,7 @@ PER_PAGE = 60  # cards on one browse page: a phone need not load the whole archi
 
 
 def write_grid(ctx: BuildContext, lang: str, base: str, items: list[Item], iiif: dict, digests: dict[str, str],
-               template: str, title: str, collection: str, **values) -> None:
+               template: str, title: str, collection: str | None, back: str = "items/", **values) -> None:
     """A browse grid of items over as many pages as it needs: base (e.g. items/) holds the
     first PER_PAGE cards, base/page/2/ the next, … each with a pager. A page showing the same
     cards as in the last build is not rendered again (docs.cached_page)."""
@@ -218,7 +219,8 @@ def write_grid(ctx: BuildContext, lang: str, base: str, items: list[Item], iiif:
             continue
         root, lang_root = root_prefix(page_dir, lang), root_prefix(page_dir, "ja")
         body = render_template(template, lang=lang, ctx=ctx, cards=[card(i, iiif, lang, root, lang_root) for i in chunk],
-                               pager=nav, first_page=n == 1, collection=root + collection, back=f"{lang_root}items/",
+                               pager=nav, first_page=n == 1, collection=root + collection if collection else None,
+                               back=lang_root + back,
                                browse_css=_browse_css(page_dir), **values)
         shown = title if n == 1 else (f"{title}（{n}ページ目）" if lang == "ja" else f"{title} (page {n})")
         write_page(ctx, lang, page_dir + "index.md", shown, body)
