@@ -6,6 +6,7 @@ large still image.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
@@ -251,9 +252,12 @@ def item_digest(ctx: BuildContext, item: Item) -> str:
     """Everything derived about one item that its page, or a page listing it, shows: the
     record, its published images and its search record (readings, labels, thumbnail)."""
     search = ctx.derived.get("search")
-    parts = [item.model_dump_json(), repr(ctx.derived.get("iiif", {}).get(item.id))]
-    if search:
-        parts += [repr(search.record(item.id)), repr(search.thumbnails.get(item.id))]
+    entry = ctx.derived.get("iiif", {}).get(item.id)
+    parts = [item.model_dump_json(), repr((entry.images, entry.manifest_path, entry.manifest_id) if entry else None)]
+    record = search.record(item.id) if search else None
+    if record is not None:  # its fields but the item (above already, and slow to repr)
+        parts += [repr([getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "item"]),
+                  repr(search.thumbnails.get(item.id))]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
