@@ -101,3 +101,36 @@ def test_records_read_from_the_cache_are_still_checked(repo):
     record.write_text(record.read_text(encoding="utf-8").replace("type: ukiyo-e", "type: woodcut"), encoding="utf-8")
     result = sitegen(repo, "check")
     assert "archive/hokusai-kanagawa-oki-nami-ura.yml:" in result.stderr and "type" in result.stderr
+
+
+def test_a_build_stopped_after_writing_the_docs_tree_is_caught_up(repo, tmp_path):
+    """A build killed after it wrote the new docs tree but before rendering it: the next
+    build finds the docs as it would write them, yet must still render them (the HTML is
+    older than the docs), never publish the old page."""
+    import datetime as dt
+
+    from generator import pipeline
+    from generator.config import load_config
+    from generator.content import load_content
+    from generator.context import BuildContext
+    from generator.render import docs
+
+    _build(repo)
+    record = repo / "archive" / "hiroshige-ohashi-atake-yudachi.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("大はしあたけの夕立", "大はしあたけの夕立（途中）"),
+                      encoding="utf-8")
+    config = load_config(repo)
+    ctx = BuildContext(root=repo, config=config, site_url=config.url(None), work=tmp_path / "work",
+                       cache=repo / ".cache", today=dt.date.fromisoformat(TODAY), progress=False)
+    ctx.static.mkdir(parents=True)
+    content = load_content(repo)
+    for step in pipeline.DERIVE:
+        step(content, ctx)
+    docs.begin(ctx)
+    for step in pipeline.RENDER:
+        step(content, ctx)
+    docs.copy_assets(ctx)
+    docs.finish(ctx)  # ... and the build stops here
+    _build(repo)
+    page = repo / "site" / "items" / "hiroshige-ohashi-atake-yudachi" / "index.html"
+    assert "（途中）" in page.read_text(encoding="utf-8")

@@ -74,10 +74,14 @@ def _assets(kind: str) -> list[str]:
     return [f"assets/site/{kind}/{p.name}" for p in sorted(folder.glob(f"*.{kind}"))]
 
 
-def _build_one(job: tuple[str, bool, str, str]) -> str:
-    """Run in a worker process: build one language, link its HTML into the new site (the
-    languages in parallel: tens of thousands of links); return MkDocs' warnings."""
+def _build_one(job: tuple[str | None, bool, str, str]) -> str:
+    """Run in a worker process: build one language (config_path None: its HTML is up to date),
+    link its HTML into the new site (the languages in parallel: tens of thousands of links);
+    return MkDocs' warnings."""
     config_path, dirty, html, site = job
+    if config_path is None:
+        link_tree(Path(html), Path(site))
+        return ""
     from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -137,6 +141,24 @@ def _html_for(doc: str) -> str:
     return stem + "/index.html"
 
 
+def _docs_state(folder: Path) -> str:
+    """Every docs file's path, size and modification time: changes whenever any is written."""
+    h = hashlib.sha256()
+    top = str(folder)
+    for path, _dirs, files in sorted(os.walk(top)):
+        for name in sorted(files):
+            st = os.stat(f"{path}/{name}")
+            h.update(f"{path[len(top):]}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 # Written by MkDocs on every build, not only when a page changed.
 ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
@@ -161,11 +183,14 @@ def render_html(ctx: BuildContext) -> list[str]:
             text = yaml.safe_dump(mkdocs_config(ctx, lang, html), allow_unicode=True, sort_keys=False)
             key = _engine_key(text)
             dirty = (base / "key").is_file() and (base / "key").read_text() == key and html.is_dir()
+            docs_state = _docs_state(ctx.docs / lang)
+            # Nothing in this language's docs tree changed since its HTML was made: no MkDocs run.
+            current = dirty and _read(base / "docs-state") == docs_state
             if not dirty:
                 shutil.rmtree(base, ignore_errors=True)
                 base.mkdir(parents=True)
             (base / "key").unlink(missing_ok=True)  # valid again only when this build succeeds
-            if dirty:
+            if dirty and not current:
                 # Changed or removed pages: their old HTML goes first (removed pages' for good).
                 for rel in list(ALWAYS_WRITTEN) + [r.split("/", 1)[1] for r in ctx.docs_changed
                                                    if r.startswith(lang + "/")]:
@@ -173,10 +198,15 @@ def render_html(ctx: BuildContext) -> list[str]:
             path = base / "mkdocs.yml"
             path.write_text(text, encoding="utf-8")
             site = ctx.site / "en" if lang == "en" else ctx.site
-            jobs.append((str(path), dirty, base, key, str(html), str(site)))
+            jobs.append((None if current else str(path), dirty, base, key, str(html), str(site), docs_state))
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-            warnings = list(pool.map(_build_one, [(path, dirty, html, site) for path, dirty, _, _, html, site in jobs]))
-        for _, _, base, key, _, _ in jobs:
+            warnings = list(pool.map(_build_one, [(path, dirty, html, site) for path, dirty, _, _, html, site, _ in jobs]))
+        for n, (path, _, base, key, _, _, docs_state) in enumerate(jobs):
+            if path is None:
+                warnings[n] = _read(base / "warnings")  # what MkDocs said when it made this HTML
+            else:
+                (base / "warnings").write_text(warnings[n], encoding="utf-8")
+            (base / "docs-state").write_text(docs_state)
             (base / "key").write_text(key)
     except OSError:
         raise  # the disk, not the pages: the pipeline says so
