@@ -105,7 +105,21 @@ def items_json(content: Content, ctx: BuildContext) -> str:
     data = {"site": ctx.site_url, "generated": ctx.today.isoformat(), "license": _license(ctx), "items": records,
             "creators": [c.model_dump(mode="json", exclude_none=True) for c in content.creators.values()],
             "series": [s.model_dump(mode="json", exclude_none=True) for s in content.series.values()]}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return _json_by_lines(data)
+
+
+def _json_by_lines(data: dict) -> str:
+    """JSON with one record per line: readable and diffable (an edit is one changed line),
+    and written by the C encoder (an indented dump of 10,000 records took seconds)."""
+    parts = []
+    for key, value in data.items():
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            rows = ",\n".join(" " + json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f"{name}: [\n{rows}\n]")
+        else:
+            parts.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def _license(ctx: BuildContext) -> str:
