@@ -22,7 +22,7 @@ from .content import Content, load_content
 from .context import BuildContext
 from .errors import BuildError, Problem, Text
 from . import server_config
-from .publish import publish
+from .publish import link_tree, publish
 from .schedule import derive as schedule
 from .iiif import derive as iiif
 from .search import derive as search, pagefind
@@ -106,7 +106,7 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         _say(progress, "rendering pages (MkDocs)…")
         warnings = engine.render_html(ctx)
         lap("render html (MkDocs)")
-        shutil.copytree(ctx.static, ctx.site, dirs_exist_ok=True, copy_function=_link_or_copy)
+        link_tree(ctx.static, ctx.site)
         lap("static files")
         for post in POST:
             post(ctx)
@@ -127,18 +127,6 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         lap("clean up")
     return BuildResult(out=out, content=content, seconds=time.perf_counter() - started,
                        warnings=warnings, problems=content.problems)
-
-
-def _link_or_copy(src: str, dst: str) -> str:
-    """Cached derivatives (tiles) are hard-linked into the site: no copy of gigabytes per build.
-    A file already at dst is replaced, never written through: it may be a link into a cache."""
-    if os.path.lexists(dst):
-        os.unlink(dst)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-    return dst
 
 
 def _discard(folder: Path, trash: Path) -> None:

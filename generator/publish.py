@@ -43,17 +43,24 @@ def publish(built: Path, out: Path) -> None:
 
 
 def link_tree(src: Path, dest: Path) -> None:
-    """Hard-link every file of src into a new tree at dest (no bytes copied): cached tiles and
-    rendered pages go into each new site this way. Plain string paths: tens of thousands of
+    """Hard-link every file of src into the tree at dest (no bytes copied): cached tiles,
+    rendered pages and static files go into each new site this way; a file already at dest is
+    replaced. Plain string paths: tens of thousands of
     files. Where a link cannot be made (another file system), the file is copied."""
     top, out = str(src), str(dest)
     os.makedirs(out, exist_ok=True)
     for folder, dirs, files in os.walk(top):
         target = out + folder[len(top):]
         for name in dirs:
-            os.mkdir(f"{target}/{name}")
+            try:
+                os.mkdir(f"{target}/{name}")
+            except FileExistsError:  # merging into a tree (static files beside the pages)
+                pass
         for name in files:
             try:
+                os.link(f"{folder}/{name}", f"{target}/{name}")
+            except FileExistsError:  # replaced, never written through: it may be a link into a cache
+                os.unlink(f"{target}/{name}")
                 os.link(f"{folder}/{name}", f"{target}/{name}")
             except OSError:
                 shutil.copy2(f"{folder}/{name}", f"{target}/{name}")

@@ -31,9 +31,9 @@ def copy_repo(dest: Path) -> Path:
         else:
             shutil.copy2(src, dest / name)
 
-    from generator.pipeline import _link_or_copy
+    from generator.publish import link_tree
 
-    shutil.copytree(REPO / "images", dest / "images", copy_function=_link_or_copy)
+    link_tree(REPO / "images", dest / "images")
     if (REPO / "node_modules").exists():
         (dest / "node_modules").symlink_to(REPO / "node_modules")
     return dest
