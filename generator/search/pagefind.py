@@ -1,22 +1,30 @@
 """The Pagefind step (POST): index the finished site's item, lesson and class pages.
 
 Pagefind's own Japanese segmentation is not the normaliser's (it splits 歌川広重 so that 広重
-is not found), so each page's article is handed to Pagefind (as a copy in a scratch folder)
-with the normaliser's terms added: every
-bigram and reading of the page's Japanese, encoded as plain ASCII words the segmenter leaves
-alone (search.js encodes the query's terms the same way). Names get their own, heavier block
-so that a print BY Hokusai outranks a page that mentions him. The published pages are not
-changed. Pagefind writes one index per language (from <html lang>) into pagefind/.
+is not found), so each page's article is handed to Pagefind (as a prepared copy) with the
+normaliser's terms in place of its text: every bigram and reading of the page's Japanese,
+encoded as plain ASCII words the segmenter leaves alone (search.js encodes the query's terms
+the same way). Names get their own, heavier block so that a print BY Hokusai outranks a page
+that mentions him. The published pages are not changed.
+
+At archive scale one Pagefind run over every page would take 2 GB, and one changed record
+would mean running it all again. So the index is in shards of SHARD_ITEMS items (an item's
+shard is fixed by its id; lessons and classes are in the first), and each shard's pages of
+one language are one Pagefind run, kept in the cache by what they were made from
+(pagefind_parts). Prepared pages are kept too, by the hash of the built page
+(pagefind_prepared), so a build parses only the pages that changed and runs Pagefind only
+for the shards they are in. The first shard is pagefind/, the others pagefind/shard-<n>/,
+merged into it by search.js; a small archive is one shard, as it always was.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 import shutil
-import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import zlib
 from html import escape as html_escape
 from importlib.metadata import version
 from pathlib import Path
@@ -25,13 +33,20 @@ import lxml.html
 
 from ..context import BuildContext
 from ..errors import BuildError, Text
-from . import normalise
+from . import normalise, pagefind_parts, pagefind_prepared
 
 ARTICLE = "article"
 # The page kinds that are searched, by their site path (under en/ too).
 PAGE_KINDS = {"items": ("資料", "Item"), "lessons": ("レッスン", "Lesson"), "classes": ("教室", "Class")}
 EXCLUDE = [".md-header", ".md-tabs", ".md-sidebar", ".md-nav", ".md-footer", ".md-banner", "[data-search-skip]"]
 NAMES_WEIGHT = "4.0"
+# Items per shard. Pagefind holds all it indexes in memory (some 90 KB a page: 1.8 GB for
+# 10,000 items in both languages); a shard of 2,000 items is two runs of about 3 s and
+# 150-300 MB, and a query reads a chunk of each shard's index (7 KB a word), so fewer,
+# larger shards cost a reader fewer bytes and a changed record more seconds. Tests lower it.
+SHARD_ITEMS = 2000
+RUN_MB, PAGE_MB = 10, 0.091  # see _estimate_mb
+MEMORY_MB = 1300  # two Pagefind runs at once only if together they stay below this
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -88,95 +103,184 @@ def prepare(html: str, kind: str, lang: str) -> str | None:
     h1 = article.findtext(".//h1") or doc.findtext(".//title") or ""
     names_text = " ".join(e.text_content() for e in article.xpath(".//*[contains(@class, 'search-names')]"))
     names, name_words = _terms_text(names_text) if names_text.strip() else ("", set())
-    body, _ = _terms_text(article.text_content(), name_words)
+    label = PAGE_KINDS[kind][0 if lang == "ja" else 1] if kind != "items" else ""
+    # The title and the kind are words of the page even where the article does not show them.
+    body, _ = _terms_text(f"{article.text_content()}\n{h1}\n{label}", name_words)
     kept = [lxml.html.tostring(e, encoding="unicode", with_tail=False)
             for e in article.xpath(".//*[@data-pagefind-filter or @data-pagefind-meta]")]
-    if kind != "items":
-        label = html_escape(PAGE_KINDS[kind][0 if lang == "ja" else 1])
-        kept.append(f'<span data-pagefind-meta="kind">{label}</span>')
+    if label:
+        kept.append(f'<span data-pagefind-meta="kind">{html_escape(label)}</span>')
+    # The title, filters and metadata are read by Pagefind but not indexed as words
+    # (data-pagefind-ignore keeps them out of the text only): their words are among the
+    # terms already, and Japanese text in the index would make Pagefind load its Japanese
+    # dictionary, which alone costs a second and 330 MB per run and finds nothing a query asks.
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
-            f'<article data-pagefind-body><span data-pagefind-meta="title">{html_escape(h1.strip())}</span>'
-            f'{"".join(kept)}<div data-pagefind-weight="{NAMES_WEIGHT}">{names}</div><div>{body}</div>'
+            f'<article data-pagefind-body><div data-pagefind-ignore>'
+            f'<span data-pagefind-meta="title">{html_escape(h1.strip())}</span>{"".join(kept)}</div>'
+            f'<div data-pagefind-weight="{NAMES_WEIGHT}">{names}</div><div>{body}</div>'
             f"</article></body></html>")
 
 
 def pages(site: Path, known: dict[str, set[str]]) -> list[tuple[str, str]]:
-    """(site path, kind) of every page to index."""
+    """(site path, kind) of every page to index, by path. Only the known pages' folders are
+    looked at: walking the whole site (tens of thousands of tiles) costs more than this step."""
     out = []
-    for path in sorted(site.rglob("index.html")):
-        rel = path.relative_to(site).as_posix()
-        kind = page_kind(rel, known)
-        if kind:
-            out.append((rel, kind))
-    return out
+    for kind in PAGE_KINDS:
+        for name in known.get(kind, ()):
+            if "/" in name or name in ("", ".", ".."):
+                continue
+            for prefix in ("", "en/"):
+                rel = f"{prefix}{kind}/{name}/index.html"
+                if os.path.isfile(f"{site}/{rel}"):  # (a string: 20,000 Paths cost more than the stat)
+                    out.append((rel, kind))
+    return sorted(out)
 
 
-def _prepare_file(job: tuple[str, str, str, str]) -> bool:
-    """In a worker: read one built page, write what Pagefind should index beside it."""
-    site, scratch, rel, kind = job
-    lang = "en" if rel.startswith("en/") else "ja"
-    prepared = prepare((Path(site) / rel).read_text(encoding="utf-8"), kind, lang)
-    if prepared is None:
-        return False
-    target = Path(scratch) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(prepared, encoding="utf-8")
-    return True
+def shard_count(items: int) -> int:
+    """How many bundles the index is split into for this many items (1 for a small archive)."""
+    return max(1, math.ceil(items / SHARD_ITEMS))
 
 
-def _pages_key(site: Path, found: list[tuple[str, str]]) -> str:
-    """Changes whenever an indexed page, this module or the normaliser changes."""
-    h = hashlib.sha256(Path(__file__).read_bytes() + Path(normalise.__file__).read_bytes())
-    h.update(version("pagefind").encode())
-    for rel, kind in found:
-        h.update(f"{rel}\0{kind}\0".encode() + (site / rel).read_bytes())
+def shard_of(rel: str, kind: str, count: int) -> int:
+    """The shard of an indexed page: an item's by its id alone (its Japanese and English pages
+    together, and the same shard from build to build); lessons and classes in the first."""
+    if kind != "items" or count == 1:
+        return 0
+    return zlib.crc32(rel.split("/")[-2].encode("utf-8")) % count
+
+
+def _version(sources: list[str], packages: list[str]) -> str:
+    """A hash of what made something: these source files (here, in generator/search/) and
+    these installed packages' versions."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for source in sources:
+        h.update(source.encode() + b"\0" + (here / source).read_bytes())
+    for package in packages:
+        h.update(f"{package}={version(package)}\0".encode())
     return h.hexdigest()[:32]
 
 
+# A prepared page depends on this module and the normaliser (and its dictionary); a part's
+# bundle on its prepared pages, how Pagefind is run and what is done to its output.
+PREPARED_BY = (["pagefind.py", "normalise.py", "kana.py"], ["pykakasi"])
+BUNDLED_BY = (["pagefind.py", "pagefind_parts.py", "pagefind_bundle.py"], ["pagefind"])
+
+
+def _part_key(code: str, pages: list[tuple[str, str]]) -> str:
+    h = hashlib.sha256(code.encode())
+    for rel, digest in pages:
+        h.update(f"{rel}\0{digest}\0".encode())
+    return h.hexdigest()[:32]
+
+
+def parts(found: list[tuple[str, str]], prepared: dict[str, str], code: str) -> tuple[int, list[pagefind_parts.Part]]:
+    """The number of shards, and the parts: each shard's pages of each language."""
+    count = shard_count(len({rel.split("/")[-2] for rel, kind in found if kind == "items"}))
+    grouped: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for rel, kind in found:
+        if rel in prepared:
+            lang = pagefind_prepared.lang_of(rel)
+            grouped.setdefault((shard_of(rel, kind, count), lang), []).append((rel, prepared[rel]))
+    if not grouped:
+        grouped[(0, "ja")] = []  # Pagefind then says (as an error) that there is nothing to index
+    return count, [pagefind_parts.Part(shard, lang, pages, _part_key(code, pages))
+                   for (shard, lang), pages in sorted(grouped.items())]
+
+
 def build_index(site: Path, scratch: Path, known: dict[str, set[str]], cache: Path | None = None) -> int:
-    """Prepare the pages (in parallel: the readings cost CPU) and run Pagefind once over them.
-    With a cache, an index made from exactly the same pages is reused instead."""
+    """Prepare the pages (only those that changed, with a cache), split them into shards and
+    run Pagefind over each shard's pages of each language where they changed; publish the
+    bundles as pagefind/. Returns the number of pages indexed."""
     found = pages(site, known)
-    entry = None
-    if cache is not None:
-        entry = cache / "pagefind" / _pages_key(site, found)
-        if (entry / "pagefind-entry.json").is_file():
-            shutil.copytree(entry, site / "pagefind", copy_function=os.link)
-            return len(found)
-    done = _run_pagefind(site, scratch, found)
-    if entry is not None:
-        # Keep one index: the one this site has. Written beside and renamed, as tiles are.
-        shutil.rmtree(entry.parent, ignore_errors=True)
-        fresh = entry.parent / f".new-{os.getpid()}"
-        shutil.copytree(site / "pagefind", fresh)
-        fresh.rename(entry)
-    return done
-
-
-def _run_pagefind(site: Path, scratch: Path, found: list[tuple[str, str]]) -> int:
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    jobs = [(str(site), str(scratch), rel, kind) for rel, kind in found]
-    workers = max(1, min(os.cpu_count() or 1, len(jobs) // 200 + 1))
-    if workers == 1:
-        done = sum(map(_prepare_file, jobs))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = sum(pool.map(_prepare_file, jobs, chunksize=64))
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(site / "pagefind"),
-         "--exclude-selectors", ", ".join(EXCLUDE)],
-        capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {result.stderr.strip() or result.stdout.strip()}",
-                              f"building the search index (Pagefind) failed: {result.stderr.strip() or result.stdout.strip()}"),
+    store = cache / "pagefind" if cache is not None else scratch / "store"
+    if cache is None:
+        shutil.rmtree(store, ignore_errors=True)
+    prepared = pagefind_prepared.prepare_pages(site, found, store / "prepared", _version(*PREPARED_BY), prepare)
+    count, todo_all = parts(found, prepared, _version(*BUNDLED_BY))
+    todo = [p for p in todo_all if not (store / p.dir / "words.txt").is_file()]
+    sizes = sorted((len(p.pages) for p in todo), reverse=True)
+    together = 2 if (len(sizes) > 1 and (os.cpu_count() or 1) > 1
+                     and _estimate_mb(sizes[0]) + _estimate_mb(sizes[1]) <= MEMORY_MB) else 1
+    try:
+        pagefind_parts.run_parts(store, count, todo, functools.partial(_part_words, store / "prepared"),
+                                 ["--exclude-selectors", ", ".join(EXCLUDE)], together)
+    except pagefind_parts.PagefindFailed as error:
+        raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {error}",
+                              f"building the search index (Pagefind) failed: {error}"),
                          Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
-                              "check that pagefind[extended] is installed (make site), then build again."))
-    # Pagefind's ready-made interfaces are not used (search.js is the site's own): not published.
-    for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                   "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"):
-        (site / "pagefind" / unused).unlink(missing_ok=True)
-    return done
+                              "check that pagefind[extended] is installed (make site), then build again.")) from None
+    pagefind_parts.publish(site / "pagefind", store, todo_all)
+    if cache is not None:
+        _prune(store, count, todo_all, set(prepared.values()))
+    return len(prepared)
+
+
+def _estimate_mb(pages: int) -> float:
+    """Peak memory of one Pagefind run: measured (1.5.2, these prepared pages) as some 10 MB
+    and 91 KB a page (1,000 items in one language: 100 MB; 20,000 pages at once: 1.8 GB)."""
+    return RUN_MB + PAGE_MB * pages
+
+
+def indexed_words(prepared: str) -> list[str]:
+    """The words Pagefind indexes from a prepared page (what prepare() put outside
+    data-pagefind-ignore: the names and the body, plain words separated by spaces)."""
+    start = f'<div data-pagefind-weight="{NAMES_WEIGHT}">'
+    text = prepared[prepared.index(start) + len(start):prepared.rindex("</article>")]
+    return text.replace("</div><div>", " ").replace("</div>", " ").split()
+
+
+def _part_words(store: Path, part: pagefind_parts.Part) -> list[str]:
+    """Every word of a part's pages as Pagefind indexes it, sorted (English words also in
+    Pagefind's stemmed form, Porter2 as Snowball's, which whoosh has too)."""
+    words: set[str] = set()
+    for _, digest in part.pages:
+        words.update(indexed_words(pagefind_prepared.stored(store, digest).read_text(encoding="utf-8")))
+    if part.lang == "en":
+        from whoosh.lang.snowball.english import EnglishStemmer
+
+        stem = EnglishStemmer().stem
+        words.update([stem(w) for w in words])
+    return sorted(words)
+
+
+def _prune(store: Path, count: int, current: list[pagefind_parts.Part], pages_kept: set[str]) -> None:
+    """Keep only what this site uses: its parts, their trees, their prepared pages (and what a
+    build running now is writing)."""
+    trees = {f"{count}-{p.shard}-{p.lang}" for p in current}
+    keys = {p.key for p in current}
+    for entry in os.scandir(store):
+        if entry.name == "prepared":
+            pagefind_prepared.prune(Path(entry.path), pages_kept)
+        elif entry.name == "trees":
+            for tree in os.scandir(entry.path):
+                if tree.name.split(".")[0] not in trees:
+                    _remove(tree)
+        elif entry.name == "parts":
+            for part in os.scandir(entry.path):
+                if part.name not in keys and not _being_written(part.name):
+                    _remove(part)
+        elif entry.name != "joined":  # (that one prunes itself) the rest: what earlier versions kept
+            _remove(entry)
+
+
+def _remove(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path, ignore_errors=True)
+    else:
+        os.unlink(entry.path)
+
+
+def _being_written(name: str) -> bool:
+    """.new-<pid>-… of another build still running."""
+    pid = name.split("-")[1] if name.startswith(".new-") else ""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except OSError:
+        return False
+    return True
 
 
 def index(ctx: BuildContext) -> None:

@@ -31,17 +31,31 @@
     return page.getAttribute("data-msg-" + name).replace("{q}", q).replace("{n}", String(n));
   }
 
+  function json(path) {
+    return fetch(new URL(path, root)).then(function (r) {
+      if (!r.ok) throw new Error(path + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  // A large archive's index is in shards: pagefind/ itself and the further ones that
+  // pagefind/shards.json lists, each merged into the first (they share its WebAssembly).
   function ready() {
     if (!loading) {
       loading = Promise.all([
-        fetch(new URL("search/normalise.json", root)).then(function (r) { return r.json(); }),
+        json("search/normalise.json"),
         import(new URL("pagefind/pagefind.js", root).href),
+        json("pagefind/shards.json"),
       ]).then(function (got) {
         N.setTable(got[0]);
         tableReady = true;
         pagefind = got[1];
-        return pagefind.options({ baseUrl: root.pathname });
-      }).then(function () { return pagefind.init(); });
+        return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind.init(); }).then(function () {
+          return Promise.all(got[2].map(function (shard) {
+            return pagefind.mergeIndex(new URL("pagefind/" + shard, root).pathname, { baseUrl: root.pathname });
+          }));
+        });
+      });
     }
     return loading;
   }
@@ -243,7 +257,10 @@
     clearTimeout(timer);
     run();
   });
-  more.addEventListener("click", function () { showMore(seq, true); });
+  var adding = null; // "more" while the last "more" is still being shown: once is enough
+  more.addEventListener("click", function () {
+    if (!adding) adding = showMore(seq, true).then(function () { adding = null; }, function () { adding = null; });
+  });
   toggle.addEventListener("click", function () {
     filtersOpen = !filtersOpen;
     toggle.setAttribute("aria-expanded", String(filtersOpen));
