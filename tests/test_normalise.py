@@ -105,6 +105,14 @@ def test_pagefind_gets_the_article_with_the_normaliser_s_terms():
     for term in n.query_terms("ほくさい", {}) + n.query_terms("神奈川沖浪裏", {}):
         assert encode(term) in prepared, term
     assert 'data-pagefind-weight="4.0"' in prepared  # the names block outweighs the rest
+    # The title, filters and metadata are kept out of the indexed text: what Pagefind indexes
+    # is plain ASCII (no Japanese for its dictionary to segment), and holds every query form.
+    from generator.search.pagefind import indexed_words
+
+    words = indexed_words(prepared)
+    assert all(w.isascii() and w.isalnum() for w in words)
+    assert {encode(t) for t in n.query_terms("神奈川沖浪裏", {})} <= set(words)
+    assert '<div data-pagefind-ignore><span data-pagefind-meta="title">' in prepared
     known = {"items": {"a"}, "lessons": {"b"}}
     assert page_kind("items/a/index.html", known) == "items"
     assert page_kind("en/lessons/b/index.html", known) == "lessons"

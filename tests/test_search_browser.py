@@ -298,7 +298,8 @@ def test_search_works_under_the_site_s_content_security_policy(corpus_site, brow
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q={quote('北斎')}")
         page.locator(".search-result").first.wait_for()  # (a locator wait: no eval under this CSP)
-        assert "32" in page.locator("#search-status").inner_text()
+        # (the count is written once the first page of results is shown: wait for it)
+        page.locator("#search-status", has_text="32").wait_for()
         assert not violations, violations
         page.close()
     finally:
