@@ -25,6 +25,7 @@ def large_site(tmp_path_factory):
             "title": {"ja": f"生成した資料 第{i}号", "en": f"Generated item no. {i}"},
             "date": {"text": f"{1800 + i % 60}年", "start": 1800 + i % 60, "end": 1800 + i % 60},
             "rights": "https://creativecommons.org/publicdomain/mark/1.0/",
+            "creators": [{"id": "katsushika-hokusai", "role": "artist"}] if i % 2 == 0 else [],
         }
         (repo / "archive" / f"gen-{i:04d}.yml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
     result = sitegen(repo, "build", "--quiet", "--today", TODAY)
@@ -106,3 +107,16 @@ def test_a_long_period_shows_its_first_works_and_links_to_all_of_them(large_site
         assert len(works) == len(set(works)) == int(count)
     en = (site / "en" / "items" / "periods" / links[0][0] / "index.html").read_text(encoding="utf-8")
     assert 'href="../../../items/gen-' in en  # from /en/items/periods/<key>/ to /en/items/<id>/
+
+
+def test_a_creator_with_many_works_lists_the_first_and_pages_the_rest(large_site):
+    _, site = large_site
+    creator = (site / "creators" / "katsushika-hokusai" / "index.html").read_text(encoding="utf-8")
+    total = int(re.search(r'<a href="works/">作品をすべて見る（(\d+)件）</a>', creator).group(1))
+    assert total > len(range(0, EXTRA, 2))  # the generated works and the sample's own
+    pages = [site / "creators" / "katsushika-hokusai" / "works" / "index.html"]
+    pages += sorted((site / "creators" / "katsushika-hokusai" / "works" / "page").glob("*/index.html"))
+    works = [w for page in pages for w in _item_links(page.read_text(encoding="utf-8"))]
+    assert len(works) == len(set(works)) == total
+    en = (site / "en" / "creators" / "katsushika-hokusai" / "works" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../../items/' in en and "Works: Katsushika Hokusai" in en

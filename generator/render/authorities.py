@@ -77,12 +77,14 @@ def write(content: Content, ctx: BuildContext) -> None:
 
     for cid, creator in content.creators.items():
         render_page(ctx, f"creators/{cid}.md", "creator.md.j2", {"ja": creator.name.ja, "en": creator.name.en or creator.name.ja},
-                    creator=creator, works=lambda lang, items=by_creator[cid]: works(items, lang, "../../"),
+                    creator=creator, works=lambda lang, items=by_creator[cid]: works(items, lang, "../../"), limit=WORKS_SHOWN,
                     series=[s for s in content.series.values() if cid in s.creators], roles=ROLE_LABELS, name_lang=name_lang)
+        _all_works(ctx, f"creators/{cid}/", by_creator[cid], creator.name.ja, creator.name.en or creator.name.ja)
     for sid, s in content.series.items():
         render_page(ctx, f"series/{sid}.md", "series.md.j2", {"ja": s.title.ja, "en": s.title.en or s.title.ja},
-                    series=s, works=lambda lang, items=by_series[sid]: works(items, lang, "../../"),
+                    series=s, works=lambda lang, items=by_series[sid]: works(items, lang, "../../"), limit=WORKS_SHOWN,
                     creators=[content.creators[c] for c in s.creators if c in content.creators], name_lang=name_lang)
+        _all_works(ctx, f"series/{sid}/", by_series[sid], s.title.ja, s.title.en or s.title.ja)
     render_page(ctx, "creators/index.md", "authority_index.md.j2", {"ja": "作者", "en": "Creators"},
                 entries=[{"href": f"{cid}/", "ja": c.name.ja, "en": c.name.en, "reading": c.reading, "extra": c.life(),
                           "count": len(by_creator[cid])} for cid, c in sorted(content.creators.items(), key=lambda kv: kv[1].reading or kv[0])],
@@ -92,6 +94,20 @@ def write(content: Content, ctx: BuildContext) -> None:
                           "count": len(by_series[sid])} for sid, s in sorted(content.series.items(), key=lambda kv: kv[1].title.reading or kv[0])],
                 kind="series")
     write_periods(content, ctx)
+
+
+WORKS_SHOWN = 60  # works listed on a creator's or series' page; more are on its works/ pages
+
+
+def _all_works(ctx: BuildContext, page_dir: str, items: list[Item], ja: str, en: str) -> None:
+    """A creator's or series' works beyond what its page lists: a paged grid at <page>/works/."""
+    if len(items) <= WORKS_SHOWN:
+        return
+    ordered = sorted(items, key=lambda i: (i.date.start if i.date and i.date.start is not None else 9999, i.id))
+    for lang in LANGS:
+        write_grid(ctx, lang, page_dir + "works/", ordered, ctx.derived.get("iiif", {}), ctx.derived.get("item-digests", {}),
+                   "items_type.md.j2", f"{ja}の作品" if lang == "ja" else f"Works: {en}", collection=None,
+                   back=page_dir, back_text=ja if lang == "ja" else en)
 
 
 PREVIEW = 12  # works shown per period on the periods page; a period's own pages show them all
