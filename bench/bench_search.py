@@ -7,7 +7,8 @@ Reports, each against a baseline measured in the same run:
   over the same texts; our Pagefind step (normaliser terms added) against plain Pagefind
   over the same built site;
 - bytes a browser transfers for a first and a second query on the search page (Chromium,
-  counted from the network, not estimated), against the size of the whole Pagefind bundle;
+  counted from the network, not estimated), against the size of the whole Pagefind bundle
+  (all its shards: a query reads a chunk of each shard's index);
 - time from the last keystroke to results shown, on 4x CPU throttling (CDP
   Emulation.setCPUThrottlingRate), against the same page unthrottled.
 Goals (issue 5): first query < 300 KB, later queries < 100 KB, results < 300 ms.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import shutil
 import subprocess
@@ -243,6 +245,7 @@ def main() -> int:
     whoosh_plain = baseline_whoosh(root)
     pagefind_plain = baseline_pagefind(out, scratch)
     bundle = sum(p.stat().st_size for p in (out / "pagefind").rglob("*") if p.is_file())
+    shards = 1 + len(json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8")))
     table = (out / "search" / "normalise.json").stat().st_size
     fig = browser_figures(out, port)
 
@@ -250,7 +253,7 @@ def main() -> int:
     print(f"full build                     {times['build']:8.1f} s")
     print(f"catalogue step (ours)          {times['catalogue']:8.1f} s   plain whoosh {whoosh_plain:6.1f} s   ratio {times['catalogue'] / whoosh_plain:5.1f}x")
     print(f"Pagefind step (ours)           {times['pagefind']:8.1f} s   plain Pagefind {pagefind_plain:6.1f} s   ratio {times['pagefind'] / pagefind_plain:5.1f}x")
-    print(f"Pagefind bundle on disk        {bundle / 1024:8.0f} KB   query table {table / 1024:.0f} KB")
+    print(f"Pagefind bundle on disk        {bundle / 1024:8.0f} KB   in {shards} shard(s), query table {table / 1024:.0f} KB")
     for label in ("first", "second", "third"):
         for rate in (1, 4):
             b = fig[f"{label}_bytes_x{rate}"]
