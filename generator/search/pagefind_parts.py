@@ -154,6 +154,8 @@ def _sync_tree(tree: Path, prepared: Path, pages: list[tuple[str, str]]) -> None
 def link(src, dst) -> None:
     try:
         os.link(src, dst)
+    except FileExistsError:
+        raise  # two files of one name: never one over the other
     except OSError:  # another file system (or one without hard links)
         shutil.copy2(src, dst)
 
@@ -231,7 +233,7 @@ class _Joined:
         plan = self.map.get(key)
         if not (isinstance(plan, dict) and all((self.folder / sha1).is_file() for _, sha1 in plan["index"] if sha1)
                 and (self.folder / plan["meta"][1]).is_file()):
-            plan = self._plan(source, part.lang, meta_name, missing)
+            plan = self._plan(source, part, meta_name, missing)
         self.used[key] = plan
         for name, sha1 in plan["index"]:
             link(self.folder / sha1 if sha1 else source / "index" / f"{name}.pf_index", target / "index" / f"{name}.pf_index")
@@ -242,8 +244,10 @@ class _Joined:
         self.files.add(sha1)
         return {**info, "hash": hashed}
 
-    def _plan(self, source: Path, lang: str, meta_name: str, missing: list[str]) -> dict:
-        """Make (or find made) the chunks that get words and the metadata naming them all."""
+    def _plan(self, source: Path, part: Part, meta_name: str, missing: list[str]) -> dict:
+        """Make (or find made) the chunks that get words and the metadata naming them all.
+        (Kept by the part's key too: Pagefind's short file names may repeat across parts.)"""
+        lang = part.lang
         ranges = json.loads((source.parent / "ranges.json").read_text(encoding="utf-8"))
         placed_ranges, placed = bundle_files.place_words(ranges, missing)
         index, new_ranges = [], []
@@ -252,12 +256,12 @@ class _Joined:
             sha1 = ""
             if added:
                 old = source / "index" / f"{name}.pf_index" if name else None
-                sha1 = self._made(f"{name or lang}:{_digest(added)}", lambda: bundle_files.with_words(
+                sha1 = self._made(f"{part.key}:{name}:{_digest(added)}", lambda: bundle_files.with_words(
                     bundle_files.read(old) if old else None, added))
                 name = bundle_files.file_name(lang, sha1, 7)
             index.append([name, sha1])
             new_ranges.append([start, end, name])
-        sha1 = self._made(f"{meta_name}:{_digest([x for r in new_ranges for x in r])}",
+        sha1 = self._made(f"{part.key}:{meta_name}:{_digest([x for r in new_ranges for x in r])}",
                           lambda: bundle_files.with_chunks(bundle_files.read(source / meta_name), new_ranges))
         return {"index": index, "meta": [bundle_files.file_name(lang, sha1, 10), sha1]}
 
