@@ -111,9 +111,9 @@ def reindex(root: Path, out: Path) -> dict[str, float]:
     started = time.perf_counter()
     recs = records.records(content)
     readings = table.reading_table(recs)
-    ix = catalog.save(recs, readings, root / ".cache", root)
-    catalog.related(ix, recs)
-    catalog.facet_counts(ix)
+    catalog.save(recs, readings, root / ".cache", root)
+    catalog.related(recs)
+    catalog.facets(recs)
     times = {"catalogue": time.perf_counter() - started, "build": float("nan")}
     (out / "search" / "normalise.json").write_text(table.browser_table(readings), encoding="utf-8")
     for asset in ASSETS.iterdir():
