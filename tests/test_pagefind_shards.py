@@ -222,14 +222,16 @@ def two_sites(tmp_path_factory):
     root = corpus_repo(tmp_path_factory.mktemp("shards"))
     servers = []
     counts = []
-    for shard_items in (pagefind.SHARD_ITEMS, 10):
+    # (sharded, with chunks so small that one character's words run over several of them)
+    for shard_items, chunk_bytes in ((pagefind.SHARD_ITEMS, pagefind_parts.CHUNK_BYTES), (10, 1500)):
         port = free_port()
         out = tmp_path_factory.mktemp(f"site-{shard_items}") / "site"
-        before, pagefind.SHARD_ITEMS = pagefind.SHARD_ITEMS, shard_items
+        before = pagefind.SHARD_ITEMS, pagefind_parts.CHUNK_BYTES
+        pagefind.SHARD_ITEMS, pagefind_parts.CHUNK_BYTES = shard_items, chunk_bytes
         try:
             build(root, out=out, site_url=f"http://127.0.0.1:{port}/", today=dt.date.fromisoformat(TODAY), progress=False)
         finally:
-            pagefind.SHARD_ITEMS = before
+            pagefind.SHARD_ITEMS, pagefind_parts.CHUNK_BYTES = before
         servers.append(StaticServer(out, port))
         counts.append(len(json.loads((out / "pagefind" / "shards.json").read_text())) + 1)
     assert counts[0] == 1 and counts[1] > 2
@@ -264,7 +266,8 @@ def answer(browser, server, query: str, lang: str = "ja", filters: bool = True) 
 
 
 QUERIES = [("北斎", "ja"), ("ほくさい", "ja"), ("江戸", "ja"), ("富士", "ja"), ("神奈川沖浪裏", "ja"), ("廣重", "ja"),
-           ("地図", "ja"), ("浪裏 北斎", "ja"), ("存在しないことば", "ja"), ("hokusai", "en"), ("kanagawa", "en")]
+           ("地図", "ja"), ("浪裏 北斎", "ja"), ("波", "ja"), ("の", "ja"), ("存在しないことば", "ja"), ("hokusai", "en"),
+           ("kanagawa", "en"), ("mount fuji", "en")]
 
 
 @pytest.mark.browser

@@ -184,6 +184,7 @@ def parts(found: list[tuple[str, str]], prepared: dict[str, str], code: str) -> 
             grouped.setdefault((shard_of(rel, kind, count), lang), []).append((rel, prepared[rel]))
     if not grouped:
         grouped[(0, "ja")] = []  # Pagefind then says (as an error) that there is nothing to index
+    code += f":{count > 1}"  # (shards' bundles have smaller index chunks: pagefind_parts)
     return count, [pagefind_parts.Part(shard, lang, pages, _part_key(code, pages))
                    for (shard, lang), pages in sorted(grouped.items())]
 

@@ -17,6 +17,7 @@ import bisect
 import gzip
 import hashlib
 import json
+import re
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
@@ -98,6 +99,131 @@ def _write(path: Path, raw: bytes) -> None:
     # mtime=0: the gzip header then holds nothing but the bytes. (Level 9 would save 1% and
     # take ten times as long.)
     path.write_bytes(gzip.compress(SIGNATURE + raw, compresslevel=6, mtime=0))
+
+
+# ---- smaller index chunks ------------------------------------------------------------------
+# A query reads, for each of its terms, the chunk of the index that holds it, in every shard.
+# Pagefind makes chunks of some 15 KB (gzipped) whatever the index's size, so five shards
+# would cost a query five times that per term. Cut smaller, a chunk is little more than the
+# term's own pages (which one index would send too).
+#
+# Pagefind finds a term's chunk by the chunks' [from, to] ranges, strictly if one holds the
+# term, else loosely: every chunk whose range, cut to the term's length, holds it. A query of
+# one character (qj + 3 digits: see pagefind.encode) finds its words as extensions, all of
+# which begin with it; so where a character's words run over more than one chunk, the first
+# of those chunks starts its range just after the character itself (qjXXX0): no chunk then
+# holds the character strictly, and Pagefind loads them all.
+
+def rechunk(bundle: Path, target: int) -> bool:
+    """Cut the bundle's index chunks to about `target` bytes of CBOR each; False (and
+    untouched) if its format is unknown."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        plans = {lang: _rechunk_plan(bundle, info["hash"], lang, target) for lang, info in entry["languages"].items()}
+    except (UnknownFormat, OSError, ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError):
+        return False
+    for lang, (meta_path, meta, chunks, old) in plans.items():
+        for name, raw in chunks.items():
+            _write(bundle / "index" / f"{name}.pf_index", raw)
+        for path in old:
+            if path.stem not in chunks:
+                path.unlink()
+        hashed = f"{lang}_{_name(meta, 10)}"
+        meta_path.unlink()
+        _write(bundle / f"pagefind.{hashed}.pf_meta", meta)
+        entry["languages"][lang]["hash"] = hashed
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                                 encoding="utf-8")
+    return True
+
+
+def _rechunk_plan(bundle: Path, lang_hash: str, lang: str, target: int):
+    meta_path = bundle / f"pagefind.{lang_hash}.pf_meta"
+    meta_raw = _read(meta_path)
+    entries: list[tuple[str, bytes]] = []
+    old = []
+    for _, _, name in chunk_ranges(bundle, lang_hash):
+        path = bundle / "index" / f"{name}.pf_index"
+        old.append(path)
+        entries.extend(_entries(_read(path)))
+    chunks: dict[str, bytes] = {}
+    ranges: list[list[str]] = []
+    group: list[tuple[str, bytes]] = []
+
+    def close(start: str | None = None) -> None:
+        if group:
+            head = bytearray([0x81])
+            _head(4, len(group), head)
+            raw = bytes(head) + b"".join(d for _, d in group)
+            name = f"{lang}_{_name(raw, 7)}"
+            chunks[name] = raw
+            ranges.append([start or group[0][0], group[-1][0], name])
+            group.clear()
+
+    for key, run in _runs(entries):
+        size = sum(len(d) for _, d in run)
+        if group and sum(len(d) for _, d in group) + size > target:
+            close()
+        if size <= target:
+            group.extend(run)
+            continue
+        # A run too large for one chunk: chunks of its own, the first starting just after
+        # the run's key, so that a query of the key itself finds them all (see above).
+        first = True
+        for i, (word, data) in enumerate(run):
+            if group and sum(len(d) for _, d in group) >= target and not word.startswith(run[i - 1][0]):
+                close(key + "0" if first else None)
+                first = False
+            group.append((word, data))
+        close(key + "0" if first else None)
+    close()
+    return meta_path, with_chunks(meta_raw, ranges), chunks, old
+
+
+def _runs(entries: list[tuple[str, bytes]]):
+    """The entries in runs that a query of one word finds together: an encoded character's
+    words (qj + 3 digits, qk + 4: see pagefind.encode), or a word and its extensions. Yields
+    (the run's key: what every word of it begins with, its entries)."""
+    run: list[tuple[str, bytes]] = []
+    key = ""
+    for word, data in entries:
+        if run and not word.startswith(key):
+            yield key, run
+            run = []
+        if not run:
+            key = word[:5] if word.startswith("qj") else word[:6] if word.startswith("qk") else word
+        run.append((word, data))
+    if run:
+        yield key, run
+
+
+_ENTRY = re.compile(rb"\x83(?=[\x60-\x7b])")
+
+
+def _entries(raw: bytes) -> list[tuple[str, bytes]]:
+    """An index chunk's entries, (word, its CBOR), in order. An entry is [word, pages,
+    variants]; it is found by its start (an array of three, then a text), which nothing inside
+    the pages can look like (small numbers only) — and the count must come out right."""
+    if raw[0] != 0x81 or raw[1] >> 5 != 4 or (raw[1] & 31) > 27:
+        raise UnknownFormat("index chunk")
+    info = raw[1] & 31
+    width = {24: 1, 25: 2, 26: 4, 27: 8}.get(info, 0)
+    count = info if info < 24 else int.from_bytes(raw[2:2 + width], "big")
+    starts = []
+    for match in _ENTRY.finditer(raw, 2 + width):
+        at = match.start()
+        if starts and at < starts[-1][1]:
+            continue  # inside the word just read
+        try:
+            text, end = _decode(raw, at + 1)
+        except UnicodeDecodeError:
+            continue
+        if isinstance(text, str) and end < len(raw) and raw[end] >> 5 == 4:
+            starts.append((at, end, text))
+    if len(starts) != count or (starts and starts[0][0] != 2 + width):
+        raise UnknownFormat("index chunk entries")
+    bounds = [s[0] for s in starts] + [len(raw)]
+    return [(word, raw[bounds[i]:bounds[i + 1]]) for i, (_, _, word) in enumerate(starts)]
 
 
 # ---- a shard's index completed with the words of the other shards ---------------------------
