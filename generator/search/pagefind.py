@@ -40,12 +40,12 @@ ARTICLE = "article"
 PAGE_KINDS = {"items": ("資料", "Item"), "lessons": ("レッスン", "Lesson"), "classes": ("教室", "Class")}
 EXCLUDE = [".md-header", ".md-tabs", ".md-sidebar", ".md-nav", ".md-footer", ".md-banner", "[data-search-skip]"]
 NAMES_WEIGHT = "4.0"
-# Items per shard. Pagefind holds all it indexes in memory (some 90 KB a page: 1.8 GB for
-# 10,000 items in both languages); a shard of 2,000 items is two runs of about 3 s and
-# 150-300 MB, and a query reads a chunk of each shard's index (7 KB a word), so fewer,
-# larger shards cost a reader fewer bytes and a changed record more seconds. Tests lower it.
+# Items per shard. Pagefind holds all it indexes in memory (1.8 GB for 10,000 items in both
+# languages at once); a shard of 2,000 items is two runs (Japanese, English) of 2-3 s and
+# 150-300 MB each, and a query reads a chunk of each shard's index, so fewer, larger shards
+# cost a reader fewer bytes and a changed record more seconds. Tests lower it.
 SHARD_ITEMS = 2000
-RUN_MB, PAGE_MB = 10, 0.091  # see _estimate_mb
+RUN_MB, PAGE_MB = 10, 0.15  # see _estimate_mb
 MEMORY_MB = 1300  # two Pagefind runs at once only if together they stay below this
 
 
@@ -218,8 +218,8 @@ def build_index(site: Path, scratch: Path, known: dict[str, set[str]], cache: Pa
 
 
 def _estimate_mb(pages: int) -> float:
-    """Peak memory of one Pagefind run: measured (1.5.2, these prepared pages) as some 10 MB
-    and 91 KB a page (1,000 items in one language: 100 MB; 20,000 pages at once: 1.8 GB)."""
+    """Peak memory of one Pagefind run, from the largest measured (1.5.2, these prepared
+    pages, 10,000 items): 2,000 Japanese pages 290 MB, 2,000 English 155 MB."""
     return RUN_MB + PAGE_MB * pages
 
 

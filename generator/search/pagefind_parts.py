@@ -196,9 +196,9 @@ def publish(out: Path, store: Path, parts: list[Part]) -> None:
             languages[part.lang] = info
             for sub in ("fragment", "filter"):
                 _link_tree(source / sub, target / sub)
-            for item in source.iterdir():
-                if item.is_file() and (n == 0 and (item.name in SCRIPTS or item.name.startswith("wasm."))):
-                    if not (target / item.name).exists():
+            for item in source.iterdir() if n == 0 else ():
+                if item.name in SCRIPTS or item.name.startswith("wasm."):
+                    if not (target / item.name).exists():  # (the same in both languages' bundles)
                         link(item, target / item.name)
         entry["languages"] = dict(sorted(languages.items()))
         (target / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
