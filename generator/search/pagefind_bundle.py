@@ -285,7 +285,7 @@ def _loose(chunk: list[str], term: str) -> bool:
 def with_words(raw: bytes | None, words: list[str]) -> bytes:
     """An index chunk (its CBOR, or None for a new one) with these words added, each with no
     pages. They go first: were a word there already, its own entry, read later, wins."""
-    added = b"".join(encode([w, [], []]) for w in words)
+    added = b"".join(map(_empty_entry, words))
     if raw is None:
         count, rest = 0, b""
     else:
@@ -300,6 +300,14 @@ def with_words(raw: bytes | None, words: list[str]) -> bytes:
     head = bytearray([0x81])
     _head(4, count + len(words), head)
     return bytes(head) + added + rest
+
+
+def _empty_entry(word: str) -> bytes:
+    """encode([word, [], []]), quicker (it runs for every word a shard lacks)."""
+    raw = word.encode("utf-8")
+    if len(raw) < 24:
+        return b"\x83" + bytes([0x60 | len(raw)]) + raw + b"\x80\x80"
+    return encode([word, [], []])
 
 
 def with_chunks(raw_meta: bytes, ranges: list[list[str]]) -> bytes:
