@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -89,7 +90,7 @@ def _build_run(args: argparse.Namespace) -> int:
         print_problems(result.problems)
     for w in result.warnings:
         print(w.rstrip(), file=sys.stderr)
-    pages = sum(1 for _ in result.out.rglob("index.html"))
+    pages = result.pages
     msg = ("{out} を作りました（{pages} ページ、{s:.1f} 秒）。" if user_lang() == "ja"
            else "built {out} ({pages} pages, {s:.1f} s).")
     print(msg.format(out=result.out, pages=pages, s=result.seconds))
@@ -142,6 +143,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> None:
+    """The console command: main(), then exit without tearing down the interpreter's objects
+    one by one (after a build of a large archive that alone took a second or more)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _load_commands() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import os
 import shutil
 import subprocess
@@ -47,6 +48,7 @@ class BuildResult:
     out: Path
     content: Content
     seconds: float
+    pages: int = 0  # pages rendered (both languages)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -78,6 +80,8 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
     out = (out or root / "site").absolute()
     config = load_config(root)
     content = load_content(root)  # raises ContentErrors: nothing below runs, site/ untouched
+    # Everything loaded lives until the end: the collector need not scan it again and again.
+    gc.freeze()
     lap("load content")
     work = out.parent / f".{out.name}.build-{os.getpid()}"
     cache = root / ".cache"
@@ -125,7 +129,8 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         if lock is not None:
             lock.close()
         lap("clean up")
-    return BuildResult(out=out, content=content, seconds=time.perf_counter() - started,
+    pages = sum(1 for rel in ctx.docs_wanted if rel.endswith(".md"))
+    return BuildResult(out=out, content=content, seconds=time.perf_counter() - started, pages=pages,
                        warnings=warnings, problems=content.problems)
 
 
