@@ -50,6 +50,13 @@ class Content:
     def item(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
 
+    def authorities_key(self, item: Item) -> str:
+        """The authority entries an item's pages and manifest show (its creators, its series):
+        part of the cache keys of what is made from the item."""
+        creators = [self.creators.get(ref.id) if ref.id and self.creators else None for ref in item.creators]
+        series = self.series.get(item.series) if item.series and self.series else None
+        return repr((creators, series))
+
 
 def _validate(model: type[M], data: Any, rel: str, lines: LineMap, problems: list[Problem],
               prefix: tuple = ()) -> M | None:

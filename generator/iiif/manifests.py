@@ -120,11 +120,9 @@ def write_manifest(content: Content, ctx: BuildContext, entry) -> None:
     archive of scanned items has thousands: one made from the same inputs (record, images,
     authorities, settings, code) is linked from .cache/iiif/manifests/ instead."""
     item = entry.item
-    authorities = [repr(content.creators.get(c.id)) for c in item.creators if c.id and content.creators]
-    authorities.append(repr(content.series.get(item.series)) if item.series and content.series else "")
     key = hashlib.sha256("\0".join([
         code_digest(), ctx.site_url, ctx.config.site_name, ctx.config.site_name_en, item.model_dump_json(),
-        repr(entry.images), *authorities]).encode("utf-8")).hexdigest()[:32]
+        repr(entry.images), content.authorities_key(item)]).encode("utf-8")).hexdigest()[:32]
     cached = ctx.cache / "iiif" / "manifests" / f"{key}.json"
     ctx.derived.setdefault("iiif-manifest-keys", set()).add(cached.name)
     if not cached.is_file():

@@ -185,7 +185,7 @@ def write(content: Content, ctx: BuildContext) -> None:
         for item in content.items:
             # A page whose inputs are those of the last build is kept as it is (docs.cached_page).
             key = page_key(ctx, lang, digests[item.id], *[digests.get(o, o) for o in related.get(item.id, [])],
-                           *[authority_digest(content, ref) for ref in item.creators], series_digest(content, item))
+                           content.authorities_key(item))
             if cached_page(ctx, lang, f"items/{item.id}.md", key):
                 continue
             root = root_prefix(f"items/{item.id}/", lang)
@@ -259,12 +259,3 @@ def item_digest(ctx: BuildContext, item: Item) -> str:
         parts += [repr([getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "item"]),
                   repr(search.thumbnails.get(item.id))]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-
-
-def authority_digest(content: Content, ref) -> str:
-    entry = content.creators.get(ref.id) if ref.id and content.creators else None
-    return repr(entry)
-
-
-def series_digest(content: Content, item: Item) -> str:
-    return repr(content.series.get(item.series)) if item.series and content.series else ""
