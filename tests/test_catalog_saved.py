@@ -112,6 +112,22 @@ def test_a_build_killed_midway_leaves_the_last_catalogue(recs, tmp_path, monkeyp
     assert not list(tmp_path.glob("catalog.*")), "leftovers of the killed build are removed"
 
 
+def test_leftovers_of_a_killed_build_go_even_when_nothing_changed(recs, tmp_path):
+    """A build killed after another had already saved these very records leaves its
+    half-written folder; the next build has nothing to update but still removes it."""
+    catalog_saved.refresh(recs, tmp_path, REPO)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left = tmp_path / f"catalog.new-{gone.pid}"
+    (left / "index").mkdir(parents=True)
+    (left / "index" / "_MAIN_1.toc").write_bytes(b"half")
+    mine = tmp_path / f"catalog.new-{os.getpid()}"  # a build still running keeps its own
+    mine.mkdir()
+    catalog_saved.refresh(recs, tmp_path, REPO)
+    assert not left.exists()
+    assert mine.exists()
+
+
 def test_a_broken_saved_catalogue_is_built_again(recs, tmp_path):
     catalog_saved.refresh(recs, tmp_path, REPO)
     for seg in (tmp_path / "catalog" / "index").glob("*.seg"):

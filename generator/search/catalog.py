@@ -138,6 +138,11 @@ def swap_in(fresh: Path, folder: Path) -> None:
         folder.rename(old)
     fresh.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
+    sweep_leftovers(folder)
+
+
+def sweep_leftovers(folder: Path) -> None:
+    """Remove what builds killed mid-way left beside the catalogue (their process is gone)."""
     for left in folder.parent.glob(f"{folder.name}.*-*"):
         pid = left.name.rpartition("-")[2]
         if pid.isdigit() and not _running(int(pid)):

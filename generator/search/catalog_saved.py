@@ -86,6 +86,9 @@ def _refresh(recs: list[SearchRecord], cache: Path, root: Path) -> Catalogue:
                          .encode("utf-8")).hexdigest()
     reused = _unchanged(folder, key, root)
     if reused:
+        # A build killed after its catalogue was swapped in leaves nothing to update, but
+        # may have left another's half-written folder beside it.
+        catalog.sweep_leftovers(folder)
         return reused
     saved = _saved_entries(folder)
     entries: dict[str, Entry] = {}
