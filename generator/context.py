@@ -52,6 +52,8 @@ class BuildContext:
     # Input keys of pages rendered by the last successful build, and of this build's (docs.py).
     page_keys_before: dict[str, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
+    # The site being put together in work/site (publish.Assembly): steps place files with it.
+    assembly_: Any = None
 
     @property
     def docs(self) -> Path:
@@ -64,6 +66,18 @@ class BuildContext:
     def static(self) -> Path:
         """Files published as they are, beside the rendered pages (iiif/, calendar/, data/)."""
         return self.work / "static"
+
+    @property
+    def assembly(self) -> Any:
+        """What steps place files in the site with (a new tree unless the pipeline recycles one)."""
+        if self.assembly_ is None:
+            from .publish import Assembly
+            self.assembly_ = Assembly(self.site, None)
+        return self.assembly_
+
+    @assembly.setter
+    def assembly(self, value: Any) -> None:
+        self.assembly_ = value
 
     @property
     def site(self) -> Path:

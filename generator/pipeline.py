@@ -23,7 +23,7 @@ from .content import Content, load_content
 from .context import BuildContext
 from .errors import BuildError, Problem, Text
 from . import server_config
-from .publish import link_tree, publish
+from .publish import Assembly, process_alive, publish, spare_for
 from .schedule import derive as schedule
 from .iiif import derive as iiif
 from .search import derive as search, pagefind
@@ -93,10 +93,12 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         fcntl.flock(lock, fcntl.LOCK_EX)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(work, ignore_errors=True)
+        _sweep_killed(out, cache / "trash")
         work.mkdir()
         ctx = BuildContext(root=root, config=config, site_url=config.url(site_url), work=work,
                            cache=cache, today=today or dt.date.today(), progress=progress)
         ctx.static.mkdir()
+        ctx.assembly = Assembly(ctx.site, spare_for(cache, out))
         for step in DERIVE:
             step(content, ctx)
             lap(f"{step.__module__.removeprefix('generator.')}.{step.__name__}")
@@ -110,12 +112,15 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         _say(progress, "rendering pages (MkDocs)…")
         warnings = engine.render_html(ctx)
         lap("render html (MkDocs)")
-        link_tree(ctx.static, ctx.site)
+        ctx.assembly.link_tree(ctx.static, ctx.site)
         lap("static files")
         for post in POST:
             post(ctx)
             lap(f"{post.__module__.removeprefix('generator.')}.{post.__name__}")
-        publish(ctx.site, out)
+        ctx.assembly.prune()
+        lap("prune recycled site")
+        if publish(ctx.site, out):
+            ctx.assembly.keep_replaced(ctx.site)
         lap("publish")
     except OSError as exc:
         raise BuildError(
@@ -132,6 +137,14 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
     pages = sum(1 for rel in ctx.docs_wanted if rel.endswith(".md"))
     return BuildResult(out=out, content=content, seconds=time.perf_counter() - started, pages=pages,
                        warnings=warnings, problems=content.problems)
+
+
+def _sweep_killed(out: Path, trash: Path) -> None:
+    """Scratch folders that killed builds left beside the output go to the trash."""
+    for left in out.parent.glob(f".{out.name}.build-*"):
+        pid = left.name.rpartition("-")[2]
+        if pid.isdigit() and not process_alive(int(pid)):
+            _discard(left, trash)
 
 
 def _discard(folder: Path, trash: Path) -> None:

@@ -134,3 +134,54 @@ def test_a_build_stopped_after_writing_the_docs_tree_is_caught_up(repo, tmp_path
     _build(repo)
     page = repo / "site" / "items" / "hiroshige-ohashi-atake-yudachi" / "index.html"
     assert "（途中）" in page.read_text(encoding="utf-8")
+
+
+def _listing(folder) -> dict[str, str]:
+    """Every file with its digest and every folder: a recycled site must have no folder
+    (nor file) that a new one would not."""
+    listing = tree_digest(folder)
+    listing.update({p.relative_to(folder).as_posix() + "/": "folder" for p in folder.rglob("*") if p.is_dir()})
+    return listing
+
+
+def _clean_build(repo, out):
+    for cache in (repo / ".cache").iterdir():
+        if cache.name not in ("tiles", "trash"):
+            shutil.rmtree(cache) if cache.is_dir() else cache.unlink()
+    _build(repo, "--out", str(out))
+    return _listing(out)
+
+
+def test_a_recycled_site_equals_a_new_one(repo, tmp_path):
+    """Each build puts the new site together in the tree published the build before last
+    (publish.Assembly): what is gone since (an item removed with its scans, pages and
+    tiles) must be gone from it, what changed must be the new file, and nothing of the
+    published site may change meanwhile."""
+    item = "hiroshige-ohashi-atake-yudachi"
+    record = repo / "archive" / f"{item}.yml"
+    kept = record.read_text(encoding="utf-8")
+    _build(repo)  # tree A, published
+    first = _listing(repo / "site")
+    assert any(path.startswith(f"iiif/{item}/") for path in first)
+    record.unlink()
+    other = repo / "archive" / "hokusai-kanagawa-oki-nami-ura.yml"
+    other.write_text(other.read_text(encoding="utf-8").replace("神奈川沖浪裏", "神奈川沖浪裏（改）"), encoding="utf-8")
+    _build(repo)  # tree B, published; A kept aside
+    assert not any(item in path for path in _listing(repo / "site")), "the removed item is gone"
+    published = _listing(repo / "site")
+    record.write_text(kept.replace("大はしあたけの夕立", "大はしあたけの夕立（再）"), encoding="utf-8")
+    _build(repo)  # A recycled: it has the item as it was, the other record as it was
+    assert _listing(repo / ".cache" / "site-spare" / next((repo / ".cache" / "site-spare").iterdir()).name) == published, \
+        "the site replaced is kept as it was published"
+    recycled = _listing(repo / "site")
+    assert "（再）" in (repo / "site" / "items" / item / "index.html").read_text(encoding="utf-8")
+    clean = _clean_build(repo, tmp_path / "clean")
+    differ = sorted(p for p in set(recycled) | set(clean) if recycled.get(p) != clean.get(p))
+    assert not differ, f"recycled and new sites differ: {differ[:20]}"
+    record.unlink()
+    _build(repo)  # B recycled (the caches were emptied by the clean build: all anew)
+    _build(repo)  # and again, nothing changed
+    gone = _listing(repo / "site")
+    clean = _clean_build(repo, tmp_path / "clean2")
+    differ = sorted(p for p in set(gone) | set(clean) if gone.get(p) != clean.get(p))
+    assert not differ, f"recycled and new sites differ: {differ[:20]}"

@@ -18,7 +18,6 @@ import pyvips
 from ..content import Content
 from ..context import BuildContext
 from ..errors import ContentErrors, Problem
-from ..publish import link_tree
 from ..models.archive import Item, ScanRef
 from . import collections, manifests
 from .info import write_info
@@ -177,7 +176,7 @@ def derive(content: Content, ctx: BuildContext) -> None:
         path = f"iiif/{item.id}/{image_id}"
         service = ImageService(scan=item.images[i], image_id=image_id, path=path, service_id=ctx.url(path),
                                tiles=results[key])
-        link_tree(service.tiles.folder, ctx.static / path)
+        ctx.assembly.link_tree(service.tiles.folder, ctx.site / path)
         write_info(service.tiles, ctx.static / path, service.service_id)
         published[item.id].images.append(service)
     for entry in published.values():

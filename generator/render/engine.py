@@ -74,14 +74,13 @@ def _assets(kind: str) -> list[str]:
     return [f"assets/site/{kind}/{p.name}" for p in sorted(folder.glob(f"*.{kind}"))]
 
 
-def _build_one(job: tuple[str | None, bool, str, str]) -> str:
+def _build_one(job: tuple[str | None, bool, str, str]) -> tuple[str, list[str]]:
     """Run in a worker process: build one language (config_path None: its HTML is up to date),
     link its HTML into the new site (the languages in parallel: tens of thousands of links);
-    return MkDocs' warnings."""
+    return MkDocs' warnings and the paths placed in the site."""
     config_path, dirty, html, site = job
     if config_path is None:
-        link_tree(Path(html), Path(site))
-        return ""
+        return "", link_tree(Path(html), Path(site))
     from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -98,10 +97,10 @@ def _build_one(job: tuple[str | None, bool, str, str]) -> str:
     log.setLevel(logging.WARNING)
     config = load_config(config_file=config_path)
     build(config, dirty=dirty)
-    link_tree(Path(html), Path(site))
+    placed = link_tree(Path(html), Path(site))
     # A dirty build is safe here (see render_html); MkDocs' general caution about it is noise.
     return "\n".join(line for line in stream.getvalue().splitlines() if "'dirty' build" not in line
-                     and "--dirty" not in line)
+                     and "--dirty" not in line), placed
 
 
 def _write_new(content: bytes, output_path: str) -> None:
@@ -152,6 +151,19 @@ def _docs_state(folder: Path) -> str:
     return h.hexdigest()
 
 
+def _remove_page(html: Path, rel: str) -> None:
+    """A page's old HTML, and its folder when nothing else is in it (a removed page leaves
+    no empty folder in the site: a plain server would list it)."""
+    (html / rel).unlink(missing_ok=True)
+    folder = (html / rel).parent
+    while folder != html:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -194,13 +206,16 @@ def render_html(ctx: BuildContext) -> list[str]:
                 # Changed or removed pages: their old HTML goes first (removed pages' for good).
                 for rel in list(ALWAYS_WRITTEN) + [r.split("/", 1)[1] for r in ctx.docs_changed
                                                    if r.startswith(lang + "/")]:
-                    (html / _html_for(rel)).unlink(missing_ok=True)
+                    _remove_page(html, _html_for(rel))
             path = base / "mkdocs.yml"
             path.write_text(text, encoding="utf-8")
             site = ctx.site / "en" if lang == "en" else ctx.site
             jobs.append((None if current else str(path), dirty, base, key, str(html), str(site), docs_state))
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-            warnings = list(pool.map(_build_one, [(path, dirty, html, site) for path, dirty, _, _, html, site, _ in jobs]))
+            warnings = []
+            for said, placed in pool.map(_build_one, [(path, dirty, html, site) for path, dirty, _, _, html, site, _ in jobs]):
+                warnings.append(said)
+                ctx.assembly.add(placed)
         for n, (path, _, base, key, _, _, docs_state) in enumerate(jobs):
             if path is None:
                 warnings[n] = _read(base / "warnings")  # what MkDocs said when it made this HTML

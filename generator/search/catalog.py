@@ -21,6 +21,7 @@ from whoosh import fields, index, query as Q
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.filedb.filestore import RamStorage
 
+from ..publish import process_alive
 from . import normalise
 from .records import SearchRecord
 
@@ -145,18 +146,10 @@ def sweep_leftovers(folder: Path) -> None:
     """Remove what builds killed mid-way left beside the catalogue (their process is gone)."""
     for left in folder.parent.glob(f"{folder.name}.*-*"):
         pid = left.name.rpartition("-")[2]
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(left, ignore_errors=True)
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def write_file(path: Path, text: str) -> None:

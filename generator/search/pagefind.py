@@ -189,7 +189,8 @@ def parts(found: list[tuple[str, str]], prepared: dict[str, str], code: str) -> 
                    for (shard, lang), pages in sorted(grouped.items())]
 
 
-def build_index(site: Path, scratch: Path, known: dict[str, set[str]], cache: Path | None = None) -> int:
+def build_index(site: Path, scratch: Path, known: dict[str, set[str]], cache: Path | None = None,
+                placed: set[str] | None = None) -> int:
     """Prepare the pages (only those that changed, with a cache), split them into shards and
     run Pagefind over each shard's pages of each language where they changed; publish the
     bundles as pagefind/. Returns the number of pages indexed."""
@@ -211,7 +212,7 @@ def build_index(site: Path, scratch: Path, known: dict[str, set[str]], cache: Pa
                               f"building the search index (Pagefind) failed: {error}"),
                          Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
                               "check that pagefind[extended] is installed (make site), then build again.")) from None
-    pagefind_parts.publish(site / "pagefind", store, todo_all)
+    pagefind_parts.publish(site / "pagefind", store, todo_all, placed)
     if cache is not None:
         _prune(store, count, todo_all, set(prepared.values()))
     return len(prepared)
@@ -288,4 +289,4 @@ def index(ctx: BuildContext) -> None:
     if ctx.progress:
         print("search index (Pagefind)…", file=sys.stderr, flush=True)
     data = ctx.derived.get("search")
-    build_index(ctx.site, ctx.work / "pagefind-pages", data.pages if data else {}, ctx.cache)
+    build_index(ctx.site, ctx.work / "pagefind-pages", data.pages if data else {}, ctx.cache, ctx.assembly.placed)

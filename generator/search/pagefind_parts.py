@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .. import publish as publish_tree
 from . import pagefind_bundle as bundle_files
 from .pagefind_prepared import stored
 
@@ -173,9 +174,12 @@ def read_words(store: Path, part: Part) -> list[str]:
 
 # ---- putting the site's pagefind/ together ----------------------------------------------------
 
-def publish(out: Path, store: Path, parts: list[Part]) -> None:
+def publish(out: Path, store: Path, parts: list[Part], placed: set[str] | None = None) -> None:
     """pagefind/ from the parts' bundles, each shard's index completed with the other shards'
-    words (when there are others). Files are hard links into the cache."""
+    words (when there are others). Files are hard links into the cache. out may hold the
+    pagefind/ of a recycled site (publish.Assembly): its files are replaced, never written
+    through; `placed` collects the paths put in the site (two of one name are an error)."""
+    site = _Site(set() if placed is None else placed)
     shards = sorted({p.shard for p in parts})
     vocabulary: dict[str, set[str]] = {}
     words: dict[str, list[str]] = {}
@@ -183,7 +187,7 @@ def publish(out: Path, store: Path, parts: list[Part]) -> None:
         for part in parts:
             words[part.key] = read_words(store, part)
             vocabulary.setdefault(part.lang, set()).update(words[part.key])
-    joined = _Joined(store / "joined")
+    joined = _Joined(store / "joined", site)
     for n, shard in enumerate(shards):
         target = out if n == 0 else out / f"shard-{shard}"
         languages = {}
@@ -195,22 +199,43 @@ def publish(out: Path, store: Path, parts: list[Part]) -> None:
             info = joined.language(source, target, part, info, missing)
             languages[part.lang] = info
             for sub in ("fragment", "filter"):
-                _link_tree(source / sub, target / sub)
+                site.link_folder(source / sub, target / sub)
             for item in source.iterdir() if n == 0 else ():
                 if item.name in SCRIPTS or item.name.startswith("wasm."):
-                    if not (target / item.name).exists():  # (the same in both languages' bundles)
-                        link(item, target / item.name)
+                    if str(target / item.name) not in site.placed:  # (the same in both languages' bundles)
+                        site.link(item, target / item.name)
         entry["languages"] = dict(sorted(languages.items()))
-        (target / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-                                                    encoding="utf-8")
+        site.write(target / "pagefind-entry.json", json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     joined.save()
-    (out / SHARDS).write_text(json.dumps([f"shard-{s}/" for s in shards[1:]]), encoding="utf-8")
+    site.write(out / SHARDS, json.dumps([f"shard-{s}/" for s in shards[1:]]))
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for item in os.scandir(source):
-        link(item.path, f"{target}/{item.name}")
+class _Site:
+    """Putting files into the site's pagefind/ (see publish())."""
+
+    def __init__(self, placed: set[str]):
+        self.placed = placed
+
+    def folder(self, path: Path) -> None:
+        publish_tree.make_folder(str(path))
+        self.placed.add(str(path))
+
+    def link(self, src: Path | str, dst: Path | str, inode: int | None = None) -> None:
+        dst = str(dst)
+        if dst in self.placed:
+            raise FileExistsError(f"{dst}: two files of one name, never one over the other")
+        self.placed.add(dst)
+        publish_tree.place_file(str(src), dst, inode)
+
+    def link_folder(self, source: Path, target: Path) -> None:
+        self.folder(target)
+        with os.scandir(source) as items:
+            for item in items:
+                self.link(item.path, f"{target}/{item.name}", item.inode())
+
+    def write(self, path: Path, text: str) -> None:
+        self.placed.add(str(path))
+        publish_tree.write_new(path, text.encode("utf-8"))
 
 
 class _Joined:
@@ -219,8 +244,9 @@ class _Joined:
     set of words added, which files make its published index (so that a build where neither
     changed only links files)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, site: _Site):
         self.folder = folder
+        self.site = site
         try:
             self.map = json.loads((folder / "map.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -230,11 +256,11 @@ class _Joined:
 
     def language(self, source: Path, target: Path, part: Part, info: dict, missing: list[str]) -> dict:
         """Publish one language's index into target; its entry (pagefind-entry.json) info."""
-        (target / "index").mkdir(parents=True, exist_ok=True)
+        self.site.folder(target / "index")
         meta_name = f"pagefind.{info['hash']}.pf_meta"
         if not missing:
-            _link_tree(source / "index", target / "index")
-            link(source / meta_name, target / meta_name)
+            self.site.link_folder(source / "index", target / "index")
+            self.site.link(source / meta_name, target / meta_name)
             return info
         key = f"{part.key}:{_digest(missing)}"
         plan = self.map.get(key)
@@ -243,11 +269,12 @@ class _Joined:
             plan = self._plan(source, part, meta_name, missing)
         self.used[key] = plan
         for name, sha1 in plan["index"]:
-            link(self.folder / sha1 if sha1 else source / "index" / f"{name}.pf_index", target / "index" / f"{name}.pf_index")
+            self.site.link(self.folder / sha1 if sha1 else source / "index" / f"{name}.pf_index",
+                           target / "index" / f"{name}.pf_index")
             if sha1:
                 self.files.add(sha1)
         hashed, sha1 = plan["meta"]
-        link(self.folder / sha1, target / f"pagefind.{hashed}.pf_meta")
+        self.site.link(self.folder / sha1, target / f"pagefind.{hashed}.pf_meta")
         self.files.add(sha1)
         return {**info, "hash": hashed}
 
