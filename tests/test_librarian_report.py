@@ -47,3 +47,36 @@ def test_report_in_japanese(repo, capsys, monkeypatch):
     assert main(["report", "--root", str(repo)]) == 0
     out = capsys.readouterr().out
     assert "英語のタイトルがない" in out and "件数" in out
+
+
+def test_report_page_shows_the_first_findings_and_the_csv_has_them_all(repo):
+    """A large archive's report page lists a section's first 100 findings (10,000 made a
+    2.6 MB page); report/findings.csv has every one, readable by a spreadsheet (BOM)."""
+    import csv
+    import io
+
+    from conftest import TODAY
+    from test_content_errors import sitegen
+
+    for n in range(120):  # no English title, as an import from a Japanese list gives
+        (repo / "archive" / f"list-{n:03d}.yml").write_text(
+            f"id: list-{n:03d}\ntype: document\ntitle: {{ja: 目録の資料 第{n}号, reading: もくろく}}\nrights: {CC0}\n",
+            encoding="utf-8")
+    result = sitegen(repo, "build", "--quiet", "--today", TODAY)
+    assert result.returncode == 0, result.stderr
+    site = repo / "site"
+    page = (site / "report" / "index.html").read_text(encoding="utf-8")
+    section = page.split('id="no-english-title"')[1].split("</ul>")[0]
+    assert section.count("<li>") == 100
+    assert "最初の 100 件を示します。全 121 件は" in section  # 120 and the sample's hikifuda
+    assert 'href="findings.csv"' in page
+    english = (site / "en" / "report" / "index.html").read_text(encoding="utf-8")
+    assert "The first 100 are shown; all 121 are in" in english and 'href="../../report/findings.csv"' in english
+    raw = (site / "report" / "findings.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["確認すること", "Check", "資料ID"]
+    untitled = [r for r in rows[1:] if r[1] == "No English title"]
+    assert len(untitled) == 121
+    assert ["英語のタイトルがない", "No English title", "list-119", "目録の資料 第119号"] in [r[:4] for r in untitled]
+    assert all(r[6].endswith(f"/items/{r[2]}/") for r in rows[1:])
