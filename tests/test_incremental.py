@@ -88,7 +88,7 @@ def test_records_read_from_the_cache_are_still_checked(repo):
     """Validated records are cached by their bytes; an edit or a vanished scan is still
     reported with file, field and line, as on a first read."""
     assert sitegen(repo, "check").returncode == 0  # fills the cache
-    assert list((repo / ".cache" / "content").glob("items-*.pickle"))
+    assert list((repo / ".cache" / "content").glob("items-*/*.pickle"))
     scans = sorted((repo / "images" / "hiroshige-ohashi-atake-yudachi").iterdir())
     scans[0].unlink()
     result = sitegen(repo, "check")
