@@ -55,7 +55,7 @@ class BuildContext:
     # The site being put together in work/site (publish.Assembly): steps place files with it.
     assembly_: Any = None
 
-    @property
+    @functools.cached_property
     def docs(self) -> Path:
         """The generated docs tree: docs/ja/… and docs/en/… (Markdown + front matter + assets).
         It is kept between builds (in the cache) and a file is only rewritten when its bytes

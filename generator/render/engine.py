@@ -89,6 +89,7 @@ def _build_one(job: tuple[str | None, bool, str, str]) -> tuple[str, list[str]]:
     # must become a new file, never be overwritten in place under readers.
     utils.write_file = _write_new
     utils.copy_file = _copy_new
+    _quicker_canonical_urls()
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
@@ -101,6 +102,35 @@ def _build_one(job: tuple[str | None, bool, str, str]) -> tuple[str, list[str]]:
     # A dirty build is safe here (see render_html); MkDocs' general caution about it is noise.
     return "\n".join(line for line in stream.getvalue().splitlines() if "'dirty' build" not in line
                      and "--dirty" not in line), placed
+
+
+def _quicker_canonical_urls() -> None:
+    """MkDocs makes every page's canonical URL with urljoin and urlsplit: 0.4 s of each
+    language's run at 10,000 pages, when a page's URL is a plain relative path (all of ours)
+    and the result is the site URL followed by it. Such URLs take the short way, with the
+    same result; any other the original one."""
+    from urllib.parse import urlsplit
+
+    from mkdocs.structure.pages import Page
+
+    original = Page._set_canonical_url
+    paths: dict[str, str] = {}
+
+    def canonical(self, base: str | None) -> None:
+        url = self.url
+        if base and not (url[:1] in "/.?#" and url) and ":" not in url and "?" not in url and "#" not in url \
+                and "%" not in url and "\\" not in url and not any(seg in (".", "..") for seg in url.split("/")):
+            if not base.endswith("/"):
+                base += "/"
+            path = paths.get(base)
+            if path is None:
+                path = paths[base] = urlsplit(base).path
+            self.canonical_url = base + url
+            self.abs_url = path + url
+        else:
+            original(self, base)
+
+    Page._set_canonical_url = canonical
 
 
 def _write_new(content: bytes, output_path: str) -> None:
