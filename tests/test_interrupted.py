@@ -73,3 +73,34 @@ def test_killed_during_rendering(repo):
     _published_ok(repo)
     assert "（改訂）" in (repo / "site" / "index.html").read_text(encoding="utf-8")
     assert not [p for p in repo.iterdir() if p.name.startswith(".site.build")]
+
+
+def test_killed_while_putting_a_recycled_site_together(repo, tmp_path):
+    """The third build of a repo puts its site together in the one the first published
+    (kept in .cache/site-spare/). Killed then, the published site is as it was, the half-made
+    tree is never used as if whole, and the next build equals a clean one, file by file."""
+    import shutil
+
+    from test_incremental import _clean_build, _listing
+
+    for _ in range(2):  # the second build keeps the first's site aside
+        subprocess.run([sys.executable, "-m", "generator", "build", "--quiet", "--today", TODAY, "--root", str(repo)],
+                       check=True, capture_output=True)
+    assert any((repo / ".cache" / "site-spare").iterdir())
+    before = tree_digest(repo / "site")
+    (repo / "mkdocs.yml").write_text((repo / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "site_description: ", "site_description: （改訂）"), encoding="utf-8")  # every page renders again
+    record = repo / "archive" / "hiroshige-ohashi-atake-yudachi.yml"
+    shutil.rmtree(repo / "images" / "hiroshige-ohashi-atake-yudachi")
+    record.unlink()  # an item with scans goes: its pages and tiles must not come back
+    proc = _start(repo)
+    html = repo / ".cache" / "render" / "ja" / "html"
+    _kill_when(proc, lambda: html.is_dir() and any(html.rglob("index.html")))
+    assert tree_digest(repo / "site") == before, "a killed build changed the published site"
+    _published_ok(repo)
+    _published_ok(repo)  # (and once more: this one recycles what the one before replaced)
+    built = _listing(repo / "site")
+    assert not [p for p in built if "hiroshige-ohashi-atake-yudachi" in p]
+    clean = _clean_build(repo, tmp_path / "clean")
+    differ = sorted(p for p in set(built) | set(clean) if built.get(p) != clean.get(p))
+    assert not differ, f"builds after the killed one differ from a clean build: {differ[:20]}"
