@@ -117,3 +117,36 @@ def test_sample_scans_are_byte_identical_after_the_sample_build(sample_site):
     for meta, name in entries:
         now = subprocess.run(["git", "hash-object", name], cwd=repo, capture_output=True, text=True).stdout.strip()
         assert now == meta.split()[1], f"{name} was modified by the build"
+
+
+def test_tiles_of_a_replaced_scan_go_after_thirty_days_unused(tmp_path):
+    """A re-scanned map leaves its old tiles in the cache: kept for 30 days after their last
+    use (a scan put back is not tiled again), then removed; tiles in use are never removed,
+    whatever their age, and a killed tiling run's temporary folder goes."""
+    import time
+
+    from generator.iiif.tiles import TILES_KEPT_DAYS, prune_tiles
+
+    def built() -> set[str]:
+        build(repo, out=tmp_path / "site", site_url="http://127.0.0.1:1/", today=TODAY, progress=False)
+        return {p.name for p in tiles.iterdir() if p.is_dir()}
+
+    repo = mini_repo(tmp_path / "repo", {"first": [("a.jpg", pattern(900, 700))]})
+    tiles = repo / ".cache" / "tiles"
+    first = built()
+    mini_repo(repo, {"second": [("b.png", pattern(800, 600, 1))]})
+    second = built() - first
+    pattern(800, 600, 7).write_to_file(str(repo / "images/second/b.png"))  # re-scanned
+    rescanned = built() - first - second
+    assert len(first) == len(second) == len(rescanned) == 1
+    assert (tiles / second.pop()).is_dir(), "the replaced scan's tiles are kept for a while"
+    in_use = first | rescanned
+    dead = tiles / ".tmp-0123-999999999-abcd"  # a tiling run's folder, its process long gone
+    dead.mkdir()
+    day = 86400
+    assert prune_tiles(repo / ".cache", in_use, now=time.time() + (TILES_KEPT_DAYS - 1) * day) == []
+    assert not dead.exists()
+    gone = prune_tiles(repo / ".cache", in_use, now=time.time() + (TILES_KEPT_DAYS + 2) * day)
+    assert len(gone) == 1 and gone[0] not in in_use
+    assert {p.name for p in tiles.iterdir() if p.is_dir()} == in_use
+    assert built() == in_use, "nothing in use was tiled again or removed"

@@ -22,7 +22,7 @@ from ..models.archive import Item, ScanRef
 from . import collections, manifests
 from .info import write_info
 from .scans import ScanError, ScanSource, check
-from .tiles import TileSet, TileSettings, cache_entry, make_tiles
+from .tiles import TileSet, TileSettings, cache_entry, make_tiles, prune_tiles
 
 SETTINGS = TileSettings()
 
@@ -167,6 +167,7 @@ def derive(content: Content, ctx: BuildContext) -> None:
     problems = _tile_all(todo, ctx, results, len(jobs))
     if problems:
         raise ContentErrors(problems)
+    prune_tiles(ctx.cache, {key for _, _, _, key in jobs})
 
     published: dict[str, ItemImages] = {}
     for item in content.items:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pyvips
 
+from ..publish import process_alive
 from .scans import ScanError, ScanSource, normalise, open_scan, unreadable
 from .viewer_requests import static_paths, tile_paths
 
@@ -89,6 +91,52 @@ class TileSet:
 
 def cache_entry(cache: Path, key: str) -> Path:
     return cache / "tiles" / key
+
+
+# A tile set no scan of the archive uses any more is kept this long after its last use (a
+# scan replaced and then put back is not tiled again), then removed: a replaced 20,000 px
+# map leaves hundreds of megabytes of tiles behind.
+TILES_KEPT_DAYS = 30
+USED_FILE = "used.json"  # in .cache/tiles/: tile set -> the day (since 1970) it was last used
+
+
+def prune_tiles(cache: Path, used: set[str], now: float | None = None) -> list[str]:
+    """Remove the tile sets not used for TILES_KEPT_DAYS (and the temporary folders of tiling
+    runs that were killed); record today as the last use of `used`. Returns the removed keys."""
+    folder = cache / "tiles"
+    if not folder.is_dir():
+        return []
+    today = int((time.time() if now is None else now) // 86400)
+    try:
+        last = json.loads((folder / USED_FILE).read_text(encoding="utf-8"))
+        last = {k: v for k, v in last.items() if isinstance(v, int)} if isinstance(last, dict) else {}
+    except (OSError, ValueError):
+        last = {}
+    kept: dict[str, int] = {}
+    removed = []
+    for entry in os.scandir(folder):
+        name = entry.name
+        if name.startswith(".tmp-"):  # .tmp-<key>-<pid>-<random>: a tiling run that never finished
+            pid = name.split("-")[2]
+            if pid.isdigit() and not process_alive(int(pid)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            continue
+        if name.startswith(".") or not entry.is_dir(follow_symlinks=False):
+            continue
+        day = today if name in used else last.get(name, today)  # unused, never seen: from today
+        if today - day > TILES_KEPT_DAYS:
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(name)
+        else:
+            kept[name] = day
+    if kept != last:
+        fresh = folder / f".{USED_FILE}.{os.getpid()}"
+        try:
+            fresh.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
+            fresh.replace(folder / USED_FILE)
+        except OSError:
+            pass  # only the ages are lost: unused tiles are kept longer
+    return sorted(removed)
 
 
 def make_tiles(src: ScanSource, settings: TileSettings, cache: Path, key: str) -> TileSet:
