@@ -23,11 +23,18 @@ def record_readings(record: SearchRecord) -> list[tuple[str, str]]:
 def browser_table(readings: dict[str, str]) -> str:
     """JSON for search.js: the same rules as normalise.py, as data."""
     data = {
-        "itaiji": {chr(k): v for k, v in sorted(normalise.itaiji().items())},
+        # One character to one character: two strings, the n-th of one becoming the n-th of
+        # the other (half the bytes of a JSON object, which the first query downloads).
+        "itaiji": _as_strings({chr(k): v for k, v in sorted(normalise.itaiji().items())}),
         "romaji": kana.ROMAJI_TO_KANA,
-        "small": kana.SMALL_TO_LARGE,
-        "vowel": kana.VOWEL_OF,
+        "small": _as_strings(kana.SMALL_TO_LARGE),
+        "vowel": _as_strings(kana.VOWEL_OF),
         "long": kana.LONG_VOWEL_FOLLOWERS,
         "readings": dict(sorted(readings.items())),
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _as_strings(mapping: dict[str, str]) -> list[str]:
+    assert all(len(k) == 1 and len(v) == 1 for k, v in mapping.items())
+    return ["".join(mapping), "".join(mapping.values())]

@@ -108,8 +108,14 @@
     return (width === 3 ? "qj" : "qk") + cps.map(function (n) { return n.toString(36).padStart(width, "0"); }).join("");
   }
 
+  function pairs(two) { // ["abc", "xyz"]: a -> x, b -> y, c -> z (table.py's _as_strings)
+    var map = {}, to = Array.from(two[1]);
+    Array.from(two[0]).forEach(function (c, i) { map[c] = to[i]; });
+    return map;
+  }
+
   function setTable(table) {
-    T = table;
+    T = Object.assign({}, table, { itaiji: pairs(table.itaiji), small: pairs(table.small), vowel: pairs(table.vowel) });
     longest = 0;
     Object.keys(T.readings).forEach(function (k) { longest = Math.max(longest, Array.from(k).length); });
   }
