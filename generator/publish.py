@@ -164,13 +164,15 @@ class Assembly:
     one (the same hard link) stays, others are linked anew, and at the end everything this
     build did not place is removed, so the result is exactly what a new tree would be. The
     published site is never touched: the recycled tree is the one readers left one build ago,
-    and nothing in it is written through. Any tree is a correct start (a killed build's half
-    recycled one too), because every file is checked and everything else removed."""
+    and nothing in it is written through. Only a site that was published whole becomes the
+    spare (a killed build's half-made tree is swept away), and every file is checked and
+    everything else removed, so the result does not depend on which tree it started from."""
 
     def __init__(self, folder: Path, spare: Path | None):
         self.folder = folder
         self.spare = spare
         self.placed: set[str] = set()
+        self.whole: set[str] = set()  # folders kept whole as they were (link_whole)
         self.recycled = False
         if spare is not None and spare.is_dir():
             try:
@@ -183,6 +185,22 @@ class Assembly:
 
     def link_tree(self, src: Path, dest: Path) -> None:
         self.placed.update(link_tree(src, dest))
+
+    def link_whole(self, src: Path, dest: Path, mark: str) -> None:
+        """link_tree for a tree that never changes once made (a tile set in the cache, named
+        by what it was made from). When the recycled site has its file `mark` as this very
+        file, the site has the whole tree (it was published whole): it is kept as it is,
+        without looking at each of its files (a large map has thousands of tiles)."""
+        if self.recycled:
+            try:
+                made, there = os.stat(f"{src}/{mark}"), os.lstat(f"{dest}/{mark}")
+                if made.st_ino == there.st_ino and made.st_dev == there.st_dev:
+                    self.placed.add(str(dest))
+                    self.whole.add(str(dest))
+                    return
+            except OSError:
+                pass
+        self.link_tree(src, dest)
 
     def add(self, paths) -> None:
         self.placed.update(paths)
@@ -206,7 +224,7 @@ class Assembly:
                     if entry.path not in keep:
                         _remove(entry.path, entry.stat(follow_symlinks=False))
                         removed += 1
-                    elif entry.is_dir(follow_symlinks=False):
+                    elif entry.is_dir(follow_symlinks=False) and entry.path not in self.whole:
                         stack.append(entry.path)
         return removed
 

@@ -94,6 +94,13 @@ def test_rebuild_reencodes_nothing_and_a_changed_scan_retiles_only_its_item(tmp_
     third = tile_files(site / "iiif")
     changed = {p.split("/")[0] for p in third if third[p] != again.get(p)}
     assert changed == {"second"}, f"re-tiled items: {changed}"
+    # The site holds exactly the new tile set (no tile of the old one stays beside it).
+    entries = {p.parent.name: p for p in (repo / ".cache" / "tiles").glob("*/image")}
+    published_second = {p: v for p, v in third.items() if p.startswith("second/b/")}
+    assert any({"second/b/" + k: v for k, v in tile_files(image).items()} == published_second
+               for image in (e for e in entries.values())), "the published tiles are not one whole tile set"
+    build(repo, out=site, site_url="http://127.0.0.1:2/", today=TODAY, progress=False)  # recycles the second's site
+    assert tile_files(site / "iiif") == third
     assert tree_hashes(repo / "images/first") == {k[len("first/"):]: v for k, v in scans_before.items()
                                                    if k.startswith("first/")}
     assert not list((repo / ".cache" / "tiles").glob(".tmp-*"))

@@ -148,6 +148,11 @@ class ScanMemo:
         os.replace(tmp, self.path)
 
 
+# Every tile set has it (level 0 lists full/max): a site that holds it as the cache's file
+# holds that whole tile set (publish.Assembly.link_whole).
+TILE_MARK = "full/max/0/default.jpg"
+
+
 def derive(content: Content, ctx: BuildContext) -> None:
     memo = ScanMemo(ctx.cache)
     good, problems = check_scans(content, memo)
@@ -177,7 +182,7 @@ def derive(content: Content, ctx: BuildContext) -> None:
         path = f"iiif/{item.id}/{image_id}"
         service = ImageService(scan=item.images[i], image_id=image_id, path=path, service_id=ctx.url(path),
                                tiles=results[key])
-        ctx.assembly.link_tree(service.tiles.folder, ctx.site / path)
+        ctx.assembly.link_whole(service.tiles.folder, ctx.site / path, TILE_MARK)
         write_info(service.tiles, ctx.static / path, service.service_id)
         published[item.id].images.append(service)
     for entry in published.values():
