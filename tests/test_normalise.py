@@ -118,3 +118,18 @@ def test_pagefind_gets_the_article_with_the_normaliser_s_terms():
     assert page_kind("en/lessons/b/index.html", known) == "lessons"
     assert page_kind("items/periods/index.html", known) is None  # a browse page, not an item
     assert page_kind("items/index.html", known) is None
+
+
+def test_search_scripts_ship_without_comment_lines_and_indentation():
+    from generator.search.derive import ASSETS, shrunk_js
+
+    source = (ASSETS / "search.js").read_text(encoding="utf-8")
+    shipped = shrunk_js(source)
+    assert len(shipped) < 0.85 * len(source)
+    assert not [line for line in shipped.splitlines() if line.startswith(("//", " ")) or not line]
+    # Every statement is kept, line by line (the browser tests run the shipped scripts).
+    assert [line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("//")] \
+        == shipped.splitlines()
+    # A script where whole-line edits could change a string is shipped as it is.
+    risky = "var s = `a\n  // not a comment\n`;\n"
+    assert shrunk_js(risky) == risky

@@ -48,7 +48,21 @@ def derive(content: Content, ctx: BuildContext) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(table.browser_table(readings), encoding="utf-8")
     for asset in ASSETS.iterdir():
-        shutil.copy2(asset, target.parent / asset.name)
+        if asset.suffix == ".js":
+            (target.parent / asset.name).write_text(shrunk_js(asset.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            shutil.copy2(asset, target.parent / asset.name)
+
+
+def shrunk_js(text: str) -> str:
+    """The search scripts as the first query downloads them: without their comment lines and
+    indentation (a sixth of their bytes; the commented source is in generator/search/assets/).
+    Only whole lines are touched, which is safe in scripts without multi-line strings or block
+    comments (checked)."""
+    if "`" in text or "/*" in text or any(line.endswith("\\") for line in text.splitlines()):
+        return text
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
 
 
 def _catalogue(recs: list[SearchRecord], ctx: BuildContext):
