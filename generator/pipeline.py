@@ -23,7 +23,7 @@ from .content import Content, load_content
 from .context import BuildContext
 from .errors import BuildError, Problem, Text
 from . import server_config
-from .publish import Assembly, process_alive, publish, spare_for
+from .publish import Assembly, killed_leftovers, publish, spare_for
 from .schedule import derive as schedule
 from .iiif import derive as iiif
 from .search import derive as search, pagefind
@@ -141,10 +141,8 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
 
 def _sweep_killed(out: Path, trash: Path) -> None:
     """Scratch folders that killed builds left beside the output go to the trash."""
-    for left in out.parent.glob(f".{out.name}.build-*"):
-        pid = left.name.rpartition("-")[2]
-        if pid.isdigit() and not process_alive(int(pid)):
-            _discard(left, trash)
+    for left in killed_leftovers(out.parent, f".{out.name}.build-*"):
+        _discard(left, trash)
 
 
 def _discard(folder: Path, trash: Path) -> None:

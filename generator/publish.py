@@ -114,10 +114,10 @@ def make_folder(path: str) -> None:
     _folder(path, parents=True)
 
 
-def place_file(src: str, path: str, inode: int | None = None) -> None:
+def place_file(src: str, path: str) -> None:
     """Hard-link one file into a site being assembled, as link_tree does."""
     st = os.stat(src)
-    _place(src, st.st_ino if inode is None else inode, st.st_dev, path)
+    _place(src, st.st_ino, st.st_dev, path)
 
 
 def _same_bytes(src: str, path: str, size: int) -> bool:
@@ -260,3 +260,14 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+def killed_leftovers(parent: Path, pattern: str) -> list[Path]:
+    """What processes that were killed left in parent: the entries matching pattern whose
+    names end in -<pid> of a process that no longer runs."""
+    out = []
+    for left in parent.glob(pattern):
+        pid = left.name.rpartition("-")[2]
+        if pid.isdigit() and not process_alive(int(pid)):
+            out.append(left)
+    return out

@@ -148,7 +148,7 @@ def test_tiles_of_a_replaced_scan_go_after_thirty_days_unused(tmp_path):
     assert len(first) == len(second) == len(rescanned) == 1
     assert (tiles / second.pop()).is_dir(), "the replaced scan's tiles are kept for a while"
     in_use = first | rescanned
-    dead = tiles / ".tmp-0123-999999999-abcd"  # a tiling run's folder, its process long gone
+    dead = tiles / ".tmp-0123-abcd-999999999"  # a tiling run's folder, its process long gone
     dead.mkdir()
     day = 86400
     assert prune_tiles(repo / ".cache", in_use, now=time.time() + (TILES_KEPT_DAYS - 1) * day) == []

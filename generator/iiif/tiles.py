@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyvips
 
-from ..publish import process_alive
+from ..publish import killed_leftovers
 from .scans import ScanError, ScanSource, normalise, open_scan, unreadable
 from .viewer_requests import static_paths, tile_paths
 
@@ -112,15 +112,12 @@ def prune_tiles(cache: Path, used: set[str], now: float | None = None) -> list[s
         last = {k: v for k, v in last.items() if isinstance(v, int)} if isinstance(last, dict) else {}
     except (OSError, ValueError):
         last = {}
+    for left in killed_leftovers(folder, ".tmp-*"):  # tiling runs that never finished
+        shutil.rmtree(left, ignore_errors=True)
     kept: dict[str, int] = {}
     removed = []
     for entry in os.scandir(folder):
         name = entry.name
-        if name.startswith(".tmp-"):  # .tmp-<key>-<pid>-<random>: a tiling run that never finished
-            pid = name.split("-")[2]
-            if pid.isdigit() and not process_alive(int(pid)):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            continue
         if name.startswith(".") or not entry.is_dir(follow_symlinks=False):
             continue
         day = today if name in used else last.get(name, today)  # unused, never seen: from today
@@ -145,7 +142,7 @@ def make_tiles(src: ScanSource, settings: TileSettings, cache: Path, key: str) -
     done = TileSet.load(entry)
     if done:
         return done
-    tmp = entry.parent / f".tmp-{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp = entry.parent / f".tmp-{key}-{uuid.uuid4().hex[:8]}-{os.getpid()}"
     tmp.mkdir(parents=True)
     try:
         try:

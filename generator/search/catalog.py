@@ -21,7 +21,7 @@ from whoosh import fields, index, query as Q
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.filedb.filestore import RamStorage
 
-from ..publish import process_alive
+from ..publish import killed_leftovers
 from . import normalise
 from .records import SearchRecord
 
@@ -149,11 +149,8 @@ def swap_in(fresh: Path, folder: Path) -> None:
 
 def sweep_leftovers(folder: Path) -> None:
     """Remove what builds killed mid-way left beside the catalogue (their process is gone)."""
-    for left in folder.parent.glob(f"{folder.name}.*-*"):
-        pid = left.name.rpartition("-")[2]
-        if pid.isdigit() and not process_alive(int(pid)):
-            shutil.rmtree(left, ignore_errors=True)
-
+    for left in killed_leftovers(folder.parent, f"{folder.name}.*-*"):
+        shutil.rmtree(left, ignore_errors=True)
 
 
 

@@ -220,18 +220,18 @@ class _Site:
         publish_tree.make_folder(str(path))
         self.placed.add(str(path))
 
-    def link(self, src: Path | str, dst: Path | str, inode: int | None = None) -> None:
+    def link(self, src: Path | str, dst: Path | str) -> None:
         dst = str(dst)
         if dst in self.placed:
             raise FileExistsError(f"{dst}: two files of one name, never one over the other")
         self.placed.add(dst)
-        publish_tree.place_file(str(src), dst, inode)
+        publish_tree.place_file(str(src), dst)
 
     def link_folder(self, source: Path, target: Path) -> None:
         self.folder(target)
         with os.scandir(source) as items:
             for item in items:
-                self.link(item.path, f"{target}/{item.name}", item.inode())
+                self.link(item.path, f"{target}/{item.name}")
 
     def write(self, path: Path, text: str) -> None:
         self.placed.add(str(path))
