@@ -7,7 +7,11 @@ English as their locale says. Every stage raises these; only the CLI prints them
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
+
+# Bidirectional overrides and isolates: in a terminal they reorder what follows them.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def user_lang() -> str:
@@ -17,6 +21,21 @@ def user_lang() -> str:
         if value:
             return "ja" if value.lower().startswith("ja") else "en"
     return "en"
+
+
+def printable(text: str) -> str:
+    """Text from content made safe to print in a terminal: control characters (escape
+    sequences, line breaks, NUL) and bidirectional overrides are shown as \\x.. / \\u....
+    instead of being acted on."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs"):
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -41,16 +60,17 @@ class Problem:
 
     def format(self, lang: str | None = None) -> str:
         lang = lang or user_lang()
-        where = self.file + (f":{self.line}" if self.line else "")
+        where = printable(self.file) + (f":{self.line}" if self.line else "")
         label = {"error": ("エラー", "error"), "warning": ("注意", "warning")}[self.severity]
         parts = [f"{where}: {label[0] if lang == 'ja' else label[1]}"]
         if self.field:
-            parts.append(f"項目 '{self.field}'" if lang == "ja" else f"field '{self.field}'")
+            field_name = printable(self.field)
+            parts.append(f"項目 '{field_name}'" if lang == "ja" else f"field '{field_name}'")
         head = " ".join(parts[:1]) + (f" [{parts[1]}]" if len(parts) > 1 else "")
-        what = self.what.ja if lang == "ja" else self.what.en
+        what = printable(self.what.ja if lang == "ja" else self.what.en)
         text = f"{head}: {what}"
         if self.fix:
-            fix = self.fix.ja if lang == "ja" else self.fix.en
+            fix = printable(self.fix.ja if lang == "ja" else self.fix.en)
             text += ("\n    直し方: " if lang == "ja" else "\n    how to fix: ") + fix
         return text
 
@@ -83,9 +103,9 @@ class BuildError(SiteError):
 
     def format(self, lang: str | None = None) -> str:
         lang = lang or user_lang()
-        text = self.what.ja if lang == "ja" else self.what.en
+        text = printable(self.what.ja if lang == "ja" else self.what.en)
         if self.fix:
-            text += ("\n    直し方: " if lang == "ja" else "\n    how to fix: ") + (
+            text += ("\n    直し方: " if lang == "ja" else "\n    how to fix: ") + printable(
                 self.fix.ja if lang == "ja" else self.fix.en
             )
         return text

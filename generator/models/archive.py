@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from ..errors import FieldError, Text
 from ..librarian.eras import parse as parse_date
-from .common import URL, CleanStr, LangStr, Model, RightsURI, Slug
+from .common import URL, CleanStr, LangLineStr, LangStr, Model, OneLine, RightsURI, Slug
 
 ItemType = Literal["ukiyo-e", "map", "book", "document", "photo"]
 ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
@@ -50,16 +50,16 @@ ScanName = Annotated[str, AfterValidator(_check_scan_name)]
 
 
 class Title(Model):
-    ja: CleanStr = Field(min_length=1)
-    en: CleanStr | None = None
-    reading: CleanStr | None = None  # hiragana, as a librarian would write it
+    ja: OneLine = Field(min_length=1)
+    en: OneLine | None = None
+    reading: OneLine | None = None  # hiragana, as a librarian would write it
 
 
 class CreatorRef(Model):
     """A creator of the item: an id in archive/creators.yml, or a name written out."""
 
     id: Slug | None = None
-    name: LangStr | None = None
+    name: LangLineStr | None = None
     role: CreatorRole = "artist"
 
     @model_validator(mode="after")
@@ -76,7 +76,7 @@ class CreatorRef(Model):
 class DateSpan(Model):
     """The date as written on or about the item, and as a range of years for sorting."""
 
-    text: CleanStr = Field(min_length=1)
+    text: OneLine = Field(min_length=1)
     start: int | None = Field(default=None, ge=-3000, le=2200)
     end: int | None = Field(default=None, ge=-3000, le=2200)
 
@@ -108,7 +108,7 @@ class DateSpan(Model):
 
 
 class Place(Model):
-    name: LangStr
+    name: LangLineStr
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 
@@ -137,14 +137,14 @@ class Dimensions(Model):
 class Source(Model):
     """Where the item or its scan comes from: the attribution IIIF viewers show."""
 
-    institution: LangStr
+    institution: LangLineStr
     url: URL | None = None
     credit: LangStr | None = None
 
 
 class ScanRef(Model):
     file: ScanName
-    label: LangStr | None = None
+    label: LangLineStr | None = None
     page: int | None = Field(default=None, ge=0)  # TIFF page to use (multi-page scans); first by default
 
 
@@ -157,8 +157,8 @@ class Item(Model):
     date: DateSpan | None = None
     place: Place | None = None
     dimensions: Dimensions | None = None
-    medium: LangStr | None = None
-    subjects: list[CleanStr] = []
+    medium: LangLineStr | None = None
+    subjects: list[OneLine] = []
     description: LangStr | None = None
     rights: RightsURI
     source: Source | None = None

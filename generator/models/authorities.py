@@ -9,17 +9,17 @@ from pydantic import Field, model_validator
 
 from ..errors import FieldError, Text
 from .archive import CreatorRole
-from .common import CleanStr, LangStr, Model, Slug
+from .common import CleanStr, LangLineStr, LangStr, Model, OneLine, Slug
 
 
 class Creator(Model):
     """One person (or studio), with every name the catalogues use for them."""
 
     id: Slug
-    name: LangStr  # the name the archive shows: 葛飾北斎 / Katsushika Hokusai
-    reading: CleanStr | None = None  # hiragana: かつしかほくさい
+    name: LangLineStr  # the name the archive shows: 葛飾北斎 / Katsushika Hokusai
+    reading: OneLine | None = None  # hiragana: かつしかほくさい
     # Art names, later names and other spellings: 三代歌川豊国 for 歌川国貞, Hokusai Katsushika.
-    aliases: list[CleanStr] = []
+    aliases: list[OneLine] = []
     born: int | None = Field(default=None, ge=1000, le=2100)
     died: int | None = Field(default=None, ge=1000, le=2100)
     roles: list[CreatorRole] = ["artist"]
@@ -47,9 +47,9 @@ class Creator(Model):
 
 
 class SeriesTitle(Model):
-    ja: CleanStr = Field(min_length=1)
-    en: CleanStr | None = None
-    reading: CleanStr | None = None
+    ja: OneLine = Field(min_length=1)
+    en: OneLine | None = None
+    reading: OneLine | None = None
 
 
 class Series(Model):
@@ -58,9 +58,9 @@ class Series(Model):
     id: Slug
     title: SeriesTitle
     # Other forms of the title: 富嶽三十六景 for 冨嶽三十六景, "Thirty-Six Views of Mt. Fuji".
-    variants: list[CleanStr] = []
+    variants: list[OneLine] = []
     creators: list[Slug] = []  # ids in creators.yml
-    date: CleanStr | None = None  # as written: 天保2–4年頃
+    date: OneLine | None = None  # as written: 天保2–4年頃
     note: LangStr | None = None
 
     @property

@@ -25,16 +25,46 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+def _is_xml_char(ch: str) -> bool:
+    """Whether XML 1.0 allows the character: no C0/C1 controls (tab and newline aside), no
+    surrogates, no noncharacters (U+FDD0–FDEF, U+xFFFE/xFFFF)."""
+    cp = ord(ch)
+    if ch in "\n\t":
+        return True
+    if unicodedata.category(ch) in ("Cc", "Cs"):
+        return False
+    return not (0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE)
+
+
+def clean_text(value: str) -> str:
+    """Text as published: NFC (NFKC would turn ① into 1 in published text; comparison
+    elsewhere uses NFKC), line breaks as \\n, and nothing that XML, feeds or a terminal
+    cannot carry (controls, noncharacters)."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if value.isascii() and value.isprintable():
+        return value
+    return "".join(ch for ch in value if _is_xml_char(ch))
+
+
 def _clean_text(value: Any) -> Any:
-    # NFC keeps what the author wrote (NFKC would turn ① into 1 in published text);
-    # comparison elsewhere uses NFKC. Strip control characters that break HTML and feeds.
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value)
-        value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\u2028" in value or "\u2029" in value:
+        first = value.replace("\u2028", "\n").replace("\u2029", "\n").split("\n")[0]
+        raise FieldError(
+            Text(f"「{first[:30]}…」が複数の行に分かれています。この項目は1行で書きます。",
+                 f"'{first[:30]}…' runs over several lines; this field is a single line."),
+            Text("改行を取り、1行にまとめてください（YAML の「|」や「>」も使わないでください）。",
+                 "join it into one line (and do not use YAML's '|' or '>' for it)."),
+        )
     return value
 
 
 CleanStr = Annotated[str, BeforeValidator(_clean_text)]
+# Titles, names, rooms, readings: shown in headings, calendar lines and CSV cells.
+OneLine = Annotated[str, BeforeValidator(_clean_text), AfterValidator(_one_line)]
 
 
 def _check_slug(value: str) -> str:
@@ -62,12 +92,20 @@ class LangText(Model):
         return (self.en or self.ja) if lang == "en" else self.ja
 
 
+class LangLine(LangText):
+    """A language map of one line each (a title, a name, an address)."""
+
+    ja: OneLine
+    en: OneLine | None = None
+
+
 def _lang_text_from_str(value: Any) -> Any:
     # A plain string is Japanese: the common case for librarians writing quickly.
     return {"ja": value} if isinstance(value, str) else value
 
 
 LangStr = Annotated[LangText, BeforeValidator(_lang_text_from_str)]
+LangLineStr = Annotated[LangLine, BeforeValidator(_lang_text_from_str)]
 
 RIGHTS_RE = re.compile(
     r"^(https?://creativecommons\.org/(licenses/[a-z-]+/\d\.\d(/[a-z]{2})?|publicdomain/(zero|mark)/1\.0)/"

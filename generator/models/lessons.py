@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from ..errors import FieldError, Text
-from .common import CleanStr, Model, Slug
+from .common import CleanStr, Model, OneLine, Slug
 
 Phone = Literal["android", "iphone", "both"]
 Level = Literal["はじめて", "なれてきた", "もっと"]
@@ -28,21 +28,21 @@ def _check_reading(value: str) -> str:
     return value
 
 
-Reading = Annotated[CleanStr, AfterValidator(_check_reading)]
+Reading = Annotated[OneLine, AfterValidator(_check_reading)]
 
 
 class LessonMeta(Model):
     """The front matter, as the instructor writes it."""
 
-    title: CleanStr = Field(min_length=1)
-    title_en: CleanStr | None = None
+    title: OneLine = Field(min_length=1)
+    title_en: OneLine | None = None
     reading: Reading = Field(min_length=1)
     phone: Phone
     level: Level
     duration: int = Field(gt=0, le=600)  # minutes
-    topic: CleanStr = Field(min_length=1)
-    objectives: list[CleanStr] = Field(min_length=1)
-    bring: list[CleanStr] = []
+    topic: OneLine = Field(min_length=1)
+    objectives: list[OneLine] = Field(min_length=1)
+    bring: list[OneLine] = []
     summary: CleanStr | None = None
     summary_en: CleanStr | None = None
 

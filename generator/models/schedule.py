@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..errors import FieldError, Text
-from .common import CleanStr, LangStr, Model, Slug
+from .common import LangLineStr, LangStr, Model, OneLine, Slug
 from .lessons import Level, Phone
 
 Status = Literal["受付中", "残りわずか", "満員", "中止"]
@@ -18,24 +18,24 @@ WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
 
 class Venue(Model):
     id: Slug
-    name: LangStr
-    address: LangStr
+    name: LangLineStr
+    address: LangLineStr
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    station: LangStr | None = None  # nearest station and walk
+    station: LangLineStr | None = None  # nearest station and walk
     access: LangStr | None = None  # free text: entrance, parking, …
     lift: bool = False
     step_free: bool = False
     hearing_loop: bool = False
     parking: LangStr | None = None
-    rooms: list[CleanStr] = []
-    phone: CleanStr | None = None
+    rooms: list[OneLine] = []
+    phone: OneLine | None = None
 
 
 class Contact(Model):
-    name: LangStr
-    phone: CleanStr | None = None
-    email: CleanStr | None = None
+    name: LangLineStr
+    phone: OneLine | None = None
+    email: OneLine | None = None
 
 
 class Weekly(Model):
@@ -77,7 +77,7 @@ class Exception_(Model):
     moved_to: dt.date | None = None
     start: dt.time | None = None
     end: dt.time | None = None
-    room: CleanStr | None = None
+    room: OneLine | None = None
     note: LangStr | None = None
 
     @model_validator(mode="after")
@@ -100,7 +100,7 @@ class Exception_(Model):
 class Session(Model):
     id: Slug
     venue: Slug
-    room: CleanStr | None = None
+    room: OneLine | None = None
     date: dt.date | None = None  # a one-off session
     weekly: Weekly | None = None  # or a weekly rule
     start: dt.time
@@ -129,13 +129,13 @@ class Session(Model):
 
 class Course(Model):
     id: Slug
-    title: LangStr
-    reading: CleanStr | None = None
+    title: LangLineStr
+    reading: OneLine | None = None
     kind: Literal["class", "consultation"] = "class"
     lessons: list[Slug] = []
     level: Level | None = None
     phone: Phone = "both"
-    instructor: LangStr | None = None
+    instructor: LangLineStr | None = None
     capacity: int = Field(ge=0)
     fee: int = Field(default=0, ge=0)  # yen
     apply: LangStr | None = None  # how to apply
