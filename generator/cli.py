@@ -32,6 +32,12 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-04-01") from None
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number from 1 to 65535 (e.g. 8000)")
+    return int(text)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", type=Path, default=Path("."), help="the repository folder (default: here)")
 
@@ -103,7 +109,7 @@ command("build", "サイトを作る", "build the site", _build_setup, _build_ru
 # --- serve -----------------------------------------------------------------------------
 def _serve_setup(p: argparse.ArgumentParser) -> None:
     _common(p)
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000)
     p.add_argument("--site-url", default=None, help="URL to build for (default: http://127.0.0.1:PORT/)")
     p.add_argument("--today", type=_date, default=None)
 

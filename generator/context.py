@@ -49,6 +49,9 @@ class BuildContext:
     # whose bytes changed (their HTML is rendered again). See render/docs.py.
     docs_wanted: set[str] = field(default_factory=set)
     docs_changed: set[str] = field(default_factory=set)
+    # Which page each address of the docs tree was written for ("<lang>/items/x" -> its
+    # title): two sources that would write one address stop the build (docs.claim).
+    docs_owner: dict[str, str] = field(default_factory=dict)
     # Input keys of pages rendered by the last successful build, and of this build's (docs.py).
     page_keys_before: dict[str, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)

@@ -23,7 +23,7 @@ from .content import Content, load_content
 from .context import BuildContext
 from .errors import BuildError, Problem, Text
 from . import server_config
-from .publish import Assembly, killed_leftovers, publish, spare_for
+from .publish import Assembly, check_output, killed_leftovers, publish, spare_for, write_marker
 from .schedule import derive as schedule
 from .iiif import derive as iiif
 from .search import derive as search, pagefind
@@ -40,7 +40,7 @@ DERIVE: list[Step] = [server_config.write, schedule.derive, iiif.derive, search.
 RENDER: list[Step] = [home.write, items.write, lessons.write, classes.write, search_page.write]
 RENDER += [authorities.write, quality_report.write, opendata.write]  # librarian: authority pages, staff report, open data
 # After HTML: steps that read or add to the finished site (e.g. the search index).
-POST: list[Callable[[BuildContext], None]] = [schedule.save_ledger, pagefind.index]
+POST: list[Callable[[BuildContext], None]] = [pagefind.index]
 
 
 @dataclass
@@ -77,8 +77,12 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
     started = time.perf_counter()
     lap = _Timer()
     root = root.resolve()
-    out = (out or root / "site").absolute()
     config = load_config(root)
+    # Only a build of site/ for the configured URL and today's date publishes: previews (serve,
+    # --out elsewhere, another --site-url or --today) read the publication record, never advance it.
+    out = Path(os.path.abspath(out or root / "site"))
+    real_publish = out == root / "site" and site_url in (None, config.site_url) and today in (None, dt.date.today())
+    check_output(out, root)
     content = load_content(root)  # raises ContentErrors: nothing below runs, site/ untouched
     # Everything loaded lives until the end: the collector need not scan it again and again.
     gc.freeze()
@@ -117,11 +121,15 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         for post in POST:
             post(ctx)
             lap(f"{post.__module__.removeprefix('generator.')}.{post.__name__}")
+        ctx.assembly.add([write_marker(ctx.site)])
         ctx.assembly.prune()
         lap("prune recycled site")
+        check_output(out, root)  # again: the folder may have changed during the build
         if publish(ctx.site, out):
             ctx.assembly.keep_replaced(ctx.site)
         lap("publish")
+        if real_publish:
+            schedule.save_ledger(ctx)  # only now: what subscribers can see has changed
     except OSError as exc:
         raise BuildError(
             Text(f"ファイルを書けませんでした（{exc.strerror}: {exc.filename}）。以前のサイトはそのままです。",

@@ -9,6 +9,15 @@ import shutil
 import stat
 from pathlib import Path
 
+from .errors import BuildError, Text
+
+# Every site sitegen publishes carries this file: an output folder without it is not ours,
+# and is never replaced (its files would be moved into .cache/ and later deleted).
+MARKER = ".sitegen-site"
+_MARKER_HEAD = "This folder is written by sitegen; each build replaces it whole.\n"
+# Repository folders a site may never be built into (sources, code, history).
+_PROTECTED = ("archive", "images", "lessons", "generator", "tests", "bench", ".git", "node_modules")
+
 _RENAME_EXCHANGE = 2
 _libc = None
 
@@ -44,6 +53,61 @@ def publish(built: Path, out: Path) -> bool:
     os.rename(built, out)
     shutil.rmtree(old, ignore_errors=True)
     return False
+
+
+def check_output(out: Path, root: Path) -> None:
+    """Refuse an output folder that sitegen must not replace: one holding the repository or
+    its sources, a file, a link, or a folder with files sitegen did not write. A folder is
+    ours when it is absent, empty, or carries MARKER listing every top-level entry in it."""
+    shown = str(out)
+
+    def refuse(ja: str, en: str, fix_ja: str, fix_en: str) -> BuildError:
+        return BuildError(Text(f"出力先 {shown} には書けません: {ja}", f"cannot build into {shown}: {en}"),
+                          Text(fix_ja, fix_en))
+
+    other = Text("空のフォルダか、まだないフォルダを --out に指定してください（既定は site/）。",
+                 "give --out an empty or new folder (the default is site/).")
+    real, top = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    if top == real or top.is_relative_to(real):
+        raise refuse("リポジトリ全体を置き換えてしまいます。", "it holds the repository itself.", other.ja, other.en)
+    for name in _PROTECTED:
+        if real.is_relative_to(top / name):
+            raise refuse(f"{name}/ の中です。", f"it is inside {name}/.", other.ja, other.en)
+    if os.path.islink(out):
+        raise refuse("リンクです（サイトを作るたびにフォルダごと置き換えるため、リンク先は使えません）。",
+                     "it is a link (each build replaces the folder itself, not what a link points to).",
+                     "リンクではなく、リンク先のフォルダを --out に指定してください。",
+                     "give --out the folder the link points to.")
+    if not os.path.lexists(out):
+        return
+    if not out.is_dir():
+        raise refuse("フォルダではなくファイルです。", "it is a file, not a folder.", other.ja, other.en)
+    entries = set(os.listdir(out))
+    if not entries:
+        return
+    try:
+        listed = set((out / MARKER).read_text(encoding="utf-8").splitlines()[1:])
+    except (OSError, UnicodeDecodeError):
+        if real == top / "site":
+            return  # the repository's own site/, built before sites were marked
+        raise refuse("sitegen が作ったフォルダではありません（中のファイルは消えてしまいます）。",
+                     "it holds files that sitegen did not write (they would be replaced and deleted).",
+                     other.ja, other.en) from None
+    foreign = sorted(entries - listed - {MARKER})
+    if foreign:
+        names = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise refuse(f"sitegen が作っていないファイルがあります: {names}",
+                     f"it holds files that sitegen did not write: {names}",
+                     "サイトは作るたびに丸ごと置き換わります。これらのファイルを別の場所へ移してから、もう一度作ってください。",
+                     "each build replaces the whole folder: move these files elsewhere, then build again.")
+
+
+def write_marker(site: Path) -> str:
+    """Mark a site as sitegen's, listing its top-level entries; the path written."""
+    names = sorted(n for n in os.listdir(site) if n != MARKER)
+    path = site / MARKER
+    write_new(path, (_MARKER_HEAD + "".join(f"{n}\n" for n in names)).encode("utf-8"))
+    return str(path)
 
 
 def link_tree(src: Path, dest: Path) -> list[str]:

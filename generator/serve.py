@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import BuildError, ContentErrors, user_lang
+from .errors import BuildError, ContentErrors, Text, user_lang
 from .pipeline import build
 
 WATCHED = ("archive", "images", "lessons", "mkdocs.yml")
@@ -56,10 +56,19 @@ def _rebuild(root: Path, out: Path, url: str, today: dt.date | None) -> bool:
 def serve(root: Path, port: int = 8000, site_url: str | None = None, today: dt.date | None = None) -> int:
     url = site_url or f"http://127.0.0.1:{port}/"
     out = root / ".cache" / "preview" / "site"
-    if not _rebuild(root, out, url, today) and not out.exists():
-        return 1
     handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:  # before building: a port in use is known at once
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise BuildError(
+            Text(f"ポート {port} を使えません（{exc.strerror}）。ほかのプログラムか、別の sitegen serve が使っています。",
+                 f"cannot use port {port} ({exc.strerror}): another program, or another sitegen serve, is using it."),
+            Text(f"そのプログラムを止めるか、別の番号を指定してください（例: sitegen serve --port {port + 1}）。",
+                 f"stop that program or choose another port (e.g. sitegen serve --port {port + 1})."),
+        ) from None
+    if not _rebuild(root, out, url, today) and not out.exists():
+        server.server_close()
+        return 1
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print((f"{url} で表示しています。止めるには Ctrl+C を押してください。" if user_lang() == "ja"
            else f"serving {url} — press Ctrl+C to stop."), flush=True)

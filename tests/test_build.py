@@ -48,9 +48,18 @@ def test_navigation_is_explicit_not_one_entry_per_item(repo):
 
 def test_rebuild_replaces_site_whole(repo):
     assert sitegen(repo, "build", "--quiet").returncode == 0
-    (repo / "site" / "stale.html").write_text("old", encoding="utf-8")
+    (repo / "site" / "items" / "stale.html").write_text("old", encoding="utf-8")
     assert sitegen(repo, "build", "--quiet").returncode == 0
-    assert not (repo / "site" / "stale.html").exists()
+    assert not (repo / "site" / "items" / "stale.html").exists()
+
+
+def test_a_file_put_into_site_by_hand_stops_the_build_and_stays(repo):
+    assert sitegen(repo, "build", "--quiet").returncode == 0
+    (repo / "site" / "robots.txt").write_text("User-agent: *", encoding="utf-8")
+    result = sitegen(repo, "build", "--quiet")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "robots.txt" in result.stderr and "how to fix:" in result.stderr
+    assert (repo / "site" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *"
 
 
 def test_unwritable_output_is_a_message_not_a_traceback(repo, tmp_path):

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from ..errors import FieldError, Text
 from ..librarian.eras import parse as parse_date
-from .common import URL, CleanStr, LangLineStr, LangStr, Model, OneLine, RightsURI, Slug
+from .common import URL, CleanStr, LangLineStr, LangStr, Model, OneLine, RightsURI, Slug, not_reserved
 
 ItemType = Literal["ukiyo-e", "map", "book", "document", "photo"]
 ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
@@ -149,7 +149,7 @@ class ScanRef(Model):
 
 
 class Item(Model):
-    id: Slug
+    id: Annotated[Slug, not_reserved("items")]
     type: ItemType
     title: Title
     series: Slug | None = None

@@ -5,17 +5,19 @@ id; the import matches a name written in either language, or any alias, to the i
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from ..errors import FieldError, Text
 from .archive import CreatorRole
-from .common import CleanStr, LangLineStr, LangStr, Model, OneLine, Slug
+from .common import CleanStr, LangLineStr, LangStr, Model, OneLine, Slug, not_reserved
 
 
 class Creator(Model):
     """One person (or studio), with every name the catalogues use for them."""
 
-    id: Slug
+    id: Annotated[Slug, not_reserved("creators")]
     name: LangLineStr  # the name the archive shows: 葛飾北斎 / Katsushika Hokusai
     reading: OneLine | None = None  # hiragana: かつしかほくさい
     # Art names, later names and other spellings: 三代歌川豊国 for 歌川国貞, Hokusai Katsushika.
@@ -55,7 +57,7 @@ class SeriesTitle(Model):
 class Series(Model):
     """A published series of prints (or a set of maps), with the title's other spellings."""
 
-    id: Slug
+    id: Annotated[Slug, not_reserved("series")]
     title: SeriesTitle
     # Other forms of the title: 富嶽三十六景 for 冨嶽三十六景, "Thirty-Six Views of Mt. Fuji".
     variants: list[OneLine] = []

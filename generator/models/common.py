@@ -81,6 +81,35 @@ def _check_slug(value: str) -> str:
 
 Slug = Annotated[str, AfterValidator(_check_slug)]
 
+# Names the site's own pages take in each folder an id or slug names a page in: an item
+# called "page" or a course called "past" would replace a browse or schedule page.
+MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+RESERVED: dict[str, tuple[set[str], str, str]] = {
+    "items": ({"index", "page", "types", "periods"}, "資料一覧のページ", "the archive's browse pages"),
+    "creators": ({"index", "page"}, "作者一覧のページ", "the list of creators"),
+    "series": ({"index", "page"}, "シリーズ一覧のページ", "the list of series"),
+    "lessons": ({"index", "page", "images"}, "レッスン一覧や絵のフォルダ", "the lesson catalogue or its pictures folder"),
+    "classes": ({"index", "page", "past", "venues", "all", "sessions"},
+                "日程・会場・過去の教室のページやカレンダー", "the schedule, venue and past-class pages or calendars"),
+    "classes/venues": ({"index", "page"}, "会場一覧のページ", "the list of venues"),
+}
+
+
+def not_reserved(folder: str):
+    """An AfterValidator: the id must not be a name the site's own pages use in folder/."""
+    names, what_ja, what_en = RESERVED[folder]
+
+    def check(value: str) -> str:
+        if value in names or (folder == "classes" and MONTH_RE.match(value)):
+            raise FieldError(
+                Text(f"ID「{value}」は使えません。{folder}/{value}/ はサイトが{what_ja}に使う場所です。",
+                     f"the id '{value}' cannot be used: {folder}/{value}/ is where the site puts {what_en}."),
+                Text(f"別の ID にしてください（例: {value}-1 ではなく、内容を表す名前）。ファイル名も同じ名前にします。",
+                     "choose another id that says what it is (and name the file the same)."),
+            )
+        return value
+    return AfterValidator(check)
+
 
 class LangText(Model):
     """A language map: Japanese first, English second."""

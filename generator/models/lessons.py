@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from ..errors import FieldError, Text
-from .common import CleanStr, Model, OneLine, Slug
+from .common import CleanStr, Model, OneLine, Slug, not_reserved
 
 Phone = Literal["android", "iphone", "both"]
 Level = Literal["はじめて", "なれてきた", "もっと"]
@@ -48,7 +48,7 @@ class LessonMeta(Model):
 
 
 class Lesson(Model):
-    slug: Slug
+    slug: Annotated[Slug, not_reserved("lessons")]
     meta: LessonMeta
     body: str  # Markdown, as written
     body_line: int  # the file line where the body starts (for messages)

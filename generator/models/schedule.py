@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from ..errors import FieldError, Text
-from .common import LangLineStr, LangStr, Model, OneLine, Slug
+from .common import LangLineStr, LangStr, Model, OneLine, Slug, not_reserved
 from .lessons import Level, Phone
 
 Status = Literal["受付中", "残りわずか", "満員", "中止"]
@@ -17,7 +17,7 @@ WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
 
 
 class Venue(Model):
-    id: Slug
+    id: Annotated[Slug, not_reserved("classes/venues")]
     name: LangLineStr
     address: LangLineStr
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -128,7 +128,7 @@ class Session(Model):
 
 
 class Course(Model):
-    id: Slug
+    id: Annotated[Slug, not_reserved("classes")]
     title: LangLineStr
     reading: OneLine | None = None
     kind: Literal["class", "consultation"] = "class"

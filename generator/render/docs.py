@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from ..context import LANGS, BuildContext, code_digest
+from ..errors import BuildError, Text
 from ..models.common import LangText
 
 ASSETS = Path(__file__).parent / "assets"
@@ -75,7 +76,22 @@ def write_page(ctx: BuildContext, lang: str, path: str, title: str, body: str, *
     # are, so a title such as "<script>…" from a record must arrive escaped.
     meta = {k: html.escape(v) if k == "description" and isinstance(v, str) else v for k, v in meta.items()}
     text = front_matter({"title": html.escape(title), **meta}) + body
+    claim(ctx, f"{lang}/{path}", title)
     return put(ctx, f"{lang}/{path}", text.encode("utf-8"))
+
+
+def claim(ctx: BuildContext, rel: str, owner: str) -> None:
+    """Record that docs/<rel> is owner's page; a second page at the same address (items/x.md
+    and items/x/index.md both become items/x/) stops the build, naming both."""
+    address = rel[:-3] if rel.endswith(".md") else rel
+    address = address.removesuffix("/index")
+    before = ctx.docs_owner.setdefault(address, owner)
+    if before != owner or rel in ctx.docs_wanted:
+        shown = address.split("/", 1)[1] + "/" if "/" in address else ""
+        raise BuildError(
+            Text(f"二つのページが同じ場所 {shown} に作られようとしました:「{before}」と「{owner}」。",
+                 f"two pages would be written to the same address {shown}: '{before}' and '{owner}'."),
+            Text("どちらかの ID（ファイル名）を変えてください。", "change the id (and file name) of one of them."))
 
 
 # --- the kept docs tree -------------------------------------------------------------------
@@ -115,6 +131,7 @@ def cached_page(ctx: BuildContext, lang: str, path: str, key: str) -> bool:
     rel = f"{lang}/{path}"
     ctx.page_keys[rel] = key
     if ctx.page_keys_before.get(rel) == key and os.path.isfile(f"{ctx.docs}/{rel}"):
+        claim(ctx, rel, path)
         ctx.docs_wanted.add(rel)
         return True
     return False
@@ -131,6 +148,7 @@ def begin(ctx: BuildContext) -> None:
     path.unlink(missing_ok=True)
     ctx.docs_wanted.clear()
     ctx.docs_changed.clear()
+    ctx.docs_owner.clear()
     ctx.page_keys = {}
 
 
