@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentErrors, Problem, Text
 from .librarian.authorities import load_authorities
 from .models.archive import Item, ScanRef
-from .models.common import problems_from_validation
+from .models.common import clean_text, problems_from_validation
 from .models.lessons import Lesson, LessonMeta
 from .lessons import check_lessons
 from .models.schedule import Course, Venue
@@ -82,6 +82,25 @@ def _not_a_mapping(rel: str) -> Problem:
                              "the file does not hold fields (name: value)."),
                    Text("見本（archive/ の他のファイル）を写して書き直してください。",
                         "start from a copy of a working file and edit it."), line=1)
+
+
+def _readable_names(paths: list[Path], root: Path, problems: list[Problem]) -> list[Path]:
+    """The paths whose names are text: a name saved in another encoding (Shift_JIS from an
+    old Windows tool, say) cannot become an id or an address, and is reported, not skipped."""
+    out = []
+    for path in paths:
+        try:
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace")
+            problems.append(Problem(
+                shown, Text("ファイル名が UTF-8 の文字ではありません（別の文字コードで名付けられています）。",
+                            "the file name is not UTF-8 text (it was named in another encoding)."),
+                Text("ファイル名を半角英小文字・数字・「-」だけの名前に変えてください（例: hokusai-great-wave.yml）。",
+                     "rename the file using only a-z, 0-9 and '-' (e.g. hokusai-great-wave.yml).")))
+            continue
+        out.append(path)
+    return out
 
 
 def _load_record(model: type[M], path: Path, rel: str, problems: list[Problem]) -> tuple[M | None, LineMap]:
@@ -167,7 +186,7 @@ def load_items(root: Path, problems: list[Problem]) -> list[Item]:
     seen: dict[str, str] = {}
     folder = root / "archive"
     cache = _ItemCache(root)
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+    for path in _readable_names(sorted(folder.glob("*.yml")) if folder.is_dir() else [], root, problems):
         if path.name in AUTHORITY_FILES:
             continue
         rel = path.relative_to(root).as_posix()
@@ -242,7 +261,7 @@ def _check_scans(root: Path, item: Item, rel: str, lines: LineMap, problems: lis
 def load_lessons(root: Path, problems: list[Problem]) -> list[Lesson]:
     lessons: list[Lesson] = []
     folder = root / "lessons"
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in _readable_names(sorted(folder.glob("*.md")) if folder.is_dir() else [], root, problems):
         if path.name.upper() == "README.MD":
             continue
         rel = path.relative_to(root).as_posix()
@@ -250,6 +269,7 @@ def load_lessons(root: Path, problems: list[Problem]) -> list[Lesson]:
         def parse(path: Path = path, rel: str = rel) -> Lesson | None:
             text = read_utf8(path, rel)
             front, body, body_line = split_front_matter(text, rel)
+            body = clean_text(body)  # no control characters into pages
             data, lines = parse_yaml(front, rel, line_offset=1)
             if not isinstance(data, dict):
                 raise ContentErrors([_not_a_mapping(rel)])
@@ -286,7 +306,8 @@ def load_schedule(root: Path, problems: list[Problem], lesson_slugs: set[str]) -
                         venues.append(venue)
     venue_ids = {v.id for v in venues}
     seen_sessions: dict[str, str] = {}
-    for path in sorted((folder / "courses").glob("*.yml")) if (folder / "courses").is_dir() else []:
+    courses_folder = folder / "courses"
+    for path in _readable_names(sorted(courses_folder.glob("*.yml")) if courses_folder.is_dir() else [], root, problems):
         rel = path.relative_to(root).as_posix()
         course, lines = _load_record(Course, path, rel, problems)
         if course is None:

@@ -234,3 +234,17 @@ def test_previews_and_failed_builds_never_advance_the_publication_record(repo, t
         json.loads(recorded)["sessions"]["soudankai-2026-12"]["sequence"] + 1
     assert after["sessions"]["soudankai-2026-12"]["changed"] == dt.date.today().isoformat()
     assert os.path.exists(repo / "site" / ".sitegen-site")
+
+
+# --- file names ----------------------------------------------------------------------------
+def test_file_names_that_are_not_utf8_are_reported_not_skipped_or_crashing(repo):
+    record = b"id: cafe\ntype: document\ntitle: {ja: x}\nrights: https://creativecommons.org/publicdomain/mark/1.0/\n"
+    with open(os.fsencode(repo / "archive") + b"/caf\xe9.yml", "wb") as f:
+        f.write(record)
+    lesson = (repo / "lessons" / "dengen-to-botan.md").read_bytes()
+    with open(os.fsencode(repo / "lessons") + b"/\x83\x8c\x83b\x83X\x83\x93.md", "wb") as f:  # レッスン in Shift_JIS
+        f.write(lesson)
+    result = sitegen(repo, "check")
+    _refused(result, "archive/caf\\xe9.yml", "lessons/\\x83\\x8c", "not UTF-8", "rename the file")
+    assert sitegen(repo, "build", "--quiet").returncode == 1
+    assert not (repo / "site").exists()
