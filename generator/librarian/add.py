@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..errors import BuildError, ContentErrors, Problem, Text, user_lang
 from ..models.archive import ITEM_TYPES
-from ..models.common import RIGHTS_EXAMPLES
+from ..models.common import RIGHTS_EXAMPLES, SLUG_RE
+from .columns import shown
 from .importer import plan_rows
 from .records import slugify, write_all
 
@@ -60,6 +61,11 @@ def add_item(args: argparse.Namespace) -> AddResult:
     if not any(getattr(args, f, None) for f in _FIELDS) and not args.no_input and sys.stdin.isatty():
         _ask(args)
     names = [p.name for p in args.scans]
+    for name in names:
+        if ";" in name or "；" in name:  # the file cell separates scans with ';'
+            raise BuildError(Text(f"画像のファイル名「{shown(name)}」に「;」が入っています。",
+                                  f"the scan's file name '{shown(name)}' contains ';'."),
+                             Text("「;」を使わない名前に変えてから実行してください。", "rename it without ';' first."))
     if len(set(names)) != len(names):
         raise BuildError(Text("同じ名前の画像ファイルが2つあります。", "two of the scans have the same file name."),
                          Text("どちらかの名前を変えてから実行してください。", "rename one of them first."))
@@ -76,8 +82,9 @@ def add_item(args: argparse.Namespace) -> AddResult:
             if basis and slugify(basis):
                 cells["id"] = slugify(basis)
                 break
-    item_id = cells.get("id")
-    if item_id and (root / "archive" / f"{item_id}.yml").exists():
+    item_id = cells.get("id", "").lower()
+    # Only a well-formed id names a file: '../x' is refused by plan_rows, never looked up.
+    if item_id and SLUG_RE.match(item_id) and (root / "archive" / f"{item_id}.yml").exists():
         raise ContentErrors([Problem("sitegen add", Text(f"ID「{item_id}」の資料はすでにあります（archive/{item_id}.yml）。",
                                                          f"an item with the id '{item_id}' already exists (archive/{item_id}.yml)."),
                                      Text("別の ID を --id で指定してください。", "choose another id with --id."), field="--id")])

@@ -3,7 +3,9 @@
 A perceptual hash (dHash: does brightness rise or fall between neighbouring cells of a 9×8
 grey thumbnail) survives resizing and recompression but changes with the picture. Fingerprints
 are cached by file size and modification time, so a report over hundreds of scans reads each
-scan once.
+scan once. A scan's size is read from its header first (at most 500 megapixels, as the build
+allows); one over Pillow's decompression-bomb limit is shrunk by pyvips instead, so that limit
+stays as it is for everything else in the process.
 """
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import pyvips
 from PIL import Image
 
-Image.MAX_IMAGE_PIXELS = None  # map scans are legitimately huge; they are our own files
+from ..errors import Text
+from ..iiif.scans import MAX_PIXELS, normalise
+
 NEAR = 6  # of 64 bits: resized or re-saved copies differ by 0–4, different prints by far more
 TONE = 10  # mean grey difference (of 255) of the 8×8 thumbnails: re-saved copies differ by 1–3
 
@@ -36,13 +41,63 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+class ScanProblem(OSError):
+    """A scan that cannot be fingerprinted: what is wrong and how to fix it, in both languages."""
+
+    def __init__(self, what: Text, fix: Text):
+        super().__init__(what.en)
+        self.what, self.fix = what, fix
+
+
+def _header_size(path: Path) -> tuple[int, int]:
+    """Width and height from the file's header, before any pixel is decoded (as the build
+    checks scans), so a decompression bomb is refused here too."""
+    try:
+        header = pyvips.Image.new_from_file(str(path))
+    except pyvips.Error as exc:
+        raise ScanProblem(Text("画像として読めません（壊れているか、画像ではありません）。",
+                               "it cannot be read as an image (it is damaged or not an image)."),
+                          Text("JPEG・TIFF・PNG で保存し直してください。", "save it again as JPEG, TIFF or PNG.")) from exc
+    width, height = header.width, header.height
+    if width * height > MAX_PIXELS:
+        raise ScanProblem(Text(f"{width}×{height} 画素で、上限の {MAX_PIXELS // 1_000_000} メガ画素を超えています。",
+                               f"it is {width}×{height} pixels, over the limit of {MAX_PIXELS // 1_000_000} megapixels."),
+                          Text("解像度を下げて保存し直すか、複数の画像に分けてください。",
+                               "save it at a lower resolution, or split it into several scans."))
+    return width, height
+
+
+def _small_over_pillow_limit(path: Path) -> Image.Image:
+    """A scan larger than Pillow's decompression-bomb limit, shrunk by pyvips (streamed, as
+    the tiler reads scans) and handed to Pillow: the limit stays as it is for every other
+    caller in the process. Upright as stored, like the Pillow path (EXIF rotation is not
+    applied there either)."""
+    thumb = pyvips.Image.thumbnail(str(path), 1024, height=1024, size="down", no_rotate=True)
+    if thumb.get_typeof("orientation"):
+        thumb = thumb.copy()
+        thumb.remove("orientation")
+    rgb = normalise(thumb)
+    return Image.frombytes("RGB", (rgb.width, rgb.height), rgb.write_to_memory())
+
+
 def fingerprint(path: Path) -> Fingerprint:
-    with Image.open(path) as im:
-        width, height = im.size
-        im.draft("L", (256, 256))  # JPEG: decode at a fraction of the size, much faster
-        small = im.convert("L")
-        grey = small.resize((9, 8), Image.Resampling.BOX)
-        thumb = bytes(small.resize((8, 8), Image.Resampling.BOX).getdata()).hex()
+    width, height = _header_size(path)
+    limit = Image.MAX_IMAGE_PIXELS
+    try:
+        if limit is not None and width * height > limit:
+            small = _small_over_pillow_limit(path).convert("L")
+        else:
+            with Image.open(path) as im:
+                width, height = im.size
+                im.draft("L", (256, 256))  # JPEG: decode at a fraction of the size, much faster
+                small = im.convert("L")
+    except (pyvips.Error, Image.DecompressionBombError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScanProblem(Text(f"最後まで読めませんでした（途中で切れているか壊れています: {detail}）。",
+                               f"it could not be read to the end (it is truncated or damaged: {detail})."),
+                          Text("元のスキャンからもう一度書き出してください。", "export the scan again from the original.")) from exc
+    grey = small.resize((9, 8), Image.Resampling.BOX)
+    thumb = bytes(small.resize((8, 8), Image.Resampling.BOX).getdata()).hex()
     px = list(grey.getdata())
     bits = 0
     for row in range(8):

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from pydantic import ValidationError
@@ -22,8 +25,8 @@ from ..models.archive import _SCAN_NAME, SCAN_SUFFIXES, Item
 from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE, SLUG_RE, problems_from_validation
 from ..yamlfile import load_yaml
 from .authorities import RESERVED_ITEM_IDS, NameIndex, load_authorities
-from .columns import read_rows, split_cell
-from .dedupe import Fingerprint, FingerprintCache, looks_alike
+from .columns import CONTROL_CHARS, read_rows, shown, split_cell
+from .dedupe import Fingerprint, FingerprintCache, ScanProblem, looks_alike
 from .rowrecord import Row, merge
 from .records import Changes, dump_record, slugify
 
@@ -115,6 +118,52 @@ def _scan_name(name: str, k: int) -> str:
     return f"{stem or f'scan-{k + 1}'}{suffix}"
 
 
+class UnsafeScanName(Exception):
+    """A file cell that does not name a regular file inside the --images folder."""
+
+    def __init__(self, what: Text, fix: Text):
+        super().__init__(what.en)
+        self.what, self.fix = what, fix
+
+
+def scan_in(folder: Path, name: str) -> Path:
+    """The scan a catalogue's file cell names: a path inside folder (it may not exist yet:
+    the caller says so), never outside it, whatever the cell holds."""
+    cell = shown(name)
+    inside = Text(f"--images のフォルダ（{shown(str(folder))}）の中のファイル名を書いてください（例: fuji-01.jpg、sub/fuji-01.jpg）。",
+                  f"write the name of a scan inside the --images folder ({folder}), "
+                  "e.g. fuji-01.jpg or sub/fuji-01.jpg.")
+    if CONTROL_CHARS.search(name):
+        raise UnsafeScanName(Text(f"「{cell}」には見えない制御文字が入っています。", f"'{cell}' holds an invisible control character."),
+                             inside)
+    if "\\" in name:
+        raise UnsafeScanName(Text(f"「{cell}」は「\\」で区切られています（Windows の書き方）。",
+                                  f"'{cell}' uses '\\' (a Windows path)."),
+                             Text("フォルダは「/」で区切り、--images のフォルダの中のファイル名を書いてください（例: sub/fuji-01.jpg）。",
+                                  "separate folders with '/' and name a scan inside the --images folder (e.g. sub/fuji-01.jpg)."))
+    parts = PurePosixPath(name).parts
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        raise UnsafeScanName(Text(f"「{cell}」はフォルダの外を指す絶対パスです。", f"'{cell}' is a full path, not a name inside the --images folder."),
+                             inside)
+    if ".." in parts:
+        raise UnsafeScanName(Text(f"「{cell}」は「..」で --images のフォルダの外を指しています。",
+                                  f"'{cell}' leads out of the --images folder ('..')."), inside)
+    base = folder.resolve()
+    path = base.joinpath(*parts)
+    if not os.path.lexists(path):
+        return path
+    real = path.resolve()
+    if not real.is_relative_to(base):
+        raise UnsafeScanName(Text(f"「{cell}」は --images のフォルダの外にあるファイルへのリンク（ショートカット）です。",
+                                  f"'{cell}' is a link to a file outside the --images folder."),
+                             Text("リンクではなく、スキャン画像そのものを --images のフォルダにコピーしてください。",
+                                  "copy the scan itself into the --images folder instead of a link."))
+    if real.exists() and not stat.S_ISREG(real.stat().st_mode):
+        raise UnsafeScanName(Text(f"「{cell}」は画像ファイルではありません（フォルダなど）。", f"'{cell}' is not a file (a folder or a device)."),
+                             inside)
+    return real
+
+
 def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None = None,
                 skip_bad: bool = False) -> ImportPlan:
     """Check every row and work out what would change; raise ContentErrors when a row is bad
@@ -130,7 +179,7 @@ def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None
                                                       f"'{rights}' is not a rights URI."),
                                      Text(f"例: {RIGHTS_EXAMPLES}", f"for example {RIGHTS_EXAMPLES}"))])
     _, rows = read_rows(csv_path, rel)
-    return plan_rows(root, rel, rows, lambda name: images_dir / name, rights, skip_bad, problems)
+    return plan_rows(root, rel, rows, lambda name: scan_in(images_dir, name), rights, skip_bad, problems)
 
 
 def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan_path: Callable[[str], Path],
@@ -152,11 +201,28 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
 
     for number, cells in rows:
         row = Row(rel, number, problems, options)
+        for column, value in cells.items():
+            if CONTROL_CHARS.search(value):
+                row.report(column, Text(f"「{shown(value)}」には見えない制御文字が入っています。",
+                                        f"'{shown(value)}' holds an invisible control character."),
+                           Text("その値を打ち直してください（ほかのソフトから貼り付けたときに入ることがあります）。",
+                                "type it again (such characters come in with text pasted from other programs)."))
+        if row.bad:
+            skipped.append(number)
+            continue
         # --- scans: read first, because an existing scan's bytes say which record a row is
         files = split_cell(cells.get("file", ""))
         sources: list[tuple[Path, str, Fingerprint]] = []
         for k, name in enumerate(files):
-            src = scan_path(name)
+            try:
+                src = scan_path(name)
+            except UnsafeScanName as exc:
+                row.report("file", exc.what, exc.fix)
+                continue
+            if src.exists() and not src.is_file():
+                row.report("file", Text(f"{src} は画像ファイルではありません（フォルダなど）。", f"{src} is not a file (a folder or a device)."),
+                           Text("スキャン画像のファイルを指定してください。", "name the scan file itself."))
+                continue
             if not src.is_file():
                 folder = src.parent
                 near = difflib.get_close_matches(name, [p.name for p in folder.iterdir()] if folder.is_dir() else [], n=1)
@@ -165,13 +231,17 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
                                 f"check the file name and its folder{f' (did you mean {near[0]}?)' if near else ''}."))
                 continue
             if src.suffix.lower() not in SCAN_SUFFIXES:
-                row.report("file", Text(f"「{name}」は対応していない種類のファイルです。", f"'{name}' is not a supported kind of scan."),
+                row.report("file", Text(f"「{shown(name)}」は対応していない種類のファイルです。", f"'{shown(name)}' is not a supported kind of scan."),
                            Text("JPEG（.jpg）、TIFF（.tif）、PNG（.png）にしてください。", "use a JPEG, TIFF or PNG file."))
                 continue
             try:
                 fp = cache.get(src)
+            except ScanProblem as exc:
+                row.report("file", Text(f"画像 {shown(name)}: {exc.what.ja}", f"the scan {shown(name)}: {exc.what.en}"), exc.fix)
+                continue
             except OSError as exc:
-                row.report("file", Text(f"画像 {name} を読めません（{exc}）。", f"cannot read the scan {name} ({exc})."),
+                row.report("file", Text(f"画像 {shown(name)} を読めません（{exc.strerror or exc}）。",
+                                        f"cannot read the scan {shown(name)} ({exc.strerror or exc})."),
                            Text("壊れていないか、画像ソフトで開いて確かめてください。", "open it in an image viewer to check it."))
                 continue
             sources.append((src, _scan_name(name, k), fp))
@@ -181,7 +251,7 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
         if explicit:
             item_id = explicit.lower() if SLUG_RE.match(explicit.lower()) else ""
             if not item_id:
-                row.report("id", Text(f"「{explicit}」は ID に使えません。", f"'{explicit}' is not a usable id."),
+                row.report("id", Text(f"「{shown(explicit)}」は ID に使えません。", f"'{shown(explicit)}' is not a usable id."),
                            Text("半角英小文字・数字・「-」だけで書いてください（例: hokusai-great-wave）。",
                                 "use only a-z, 0-9 and '-' (e.g. hokusai-great-wave)."))
         else:

@@ -10,7 +10,7 @@ from ..errors import Problem, Text
 from ..models.archive import ITEM_TYPES, TYPE_LABELS
 from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE
 from .authorities import NameIndex
-from .columns import split_cell
+from .columns import shown, split_cell
 from .eras import parse as parse_date
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
@@ -74,7 +74,7 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
     if cells.get("type"):
         key = _TYPES.get(unicodedata.normalize("NFKC", cells["type"]).casefold())
         if key is None:
-            row.report("type", Text(f"種類「{cells['type']}」は使えません。", f"'{cells['type']}' is not a known type."),
+            row.report("type", Text(f"種類「{shown(cells['type'])}」は使えません。", f"'{shown(cells['type'])}' is not a known type."),
                        Text(f"次のどれかを書いてください: {', '.join(ITEM_TYPES)}", f"use one of: {', '.join(ITEM_TYPES)}"))
         else:
             data["type"] = key
@@ -89,8 +89,8 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
     if cells.get("series"):
         sid = cells["series"] if cells["series"] in series else series_index.find(cells["series"])
         if sid is None:
-            row.report("series", Text(f"シリーズ「{cells['series']}」は archive/series.yml にありません。",
-                                      f"no series in archive/series.yml is called '{cells['series']}'."),
+            row.report("series", Text(f"シリーズ「{shown(cells['series'])}」は archive/series.yml にありません。",
+                                      f"no series in archive/series.yml is called '{shown(cells['series'])}'."),
                        Text("archive/series.yml にそのシリーズ（id、title）を加えるか、variants に別の書き方を足してください。",
                             "add the series (id, title) to archive/series.yml, or add this spelling to its variants."))
         else:
@@ -105,8 +105,8 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
                 date[key] = _number(cells[column], int)
         data["date"] = date
         if "start" not in date and parse_date(cells["date"]) is None:
-            row.report("date", Text(f"年代「{cells['date']}」を西暦に読み替えられません（書かれたとおりに載せます）。",
-                                    f"the date '{cells['date']}' cannot be read as years (it is kept as written)."),
+            row.report("date", Text(f"年代「{shown(cells['date'])}」を西暦に読み替えられません（書かれたとおりに載せます）。",
+                                    f"the date '{shown(cells['date'])}' cannot be read as years (it is kept as written)."),
                        Text("安政4年、天保2–3年頃、1830–32 のように書くか、date_start / date_end 列に西暦を書いてください。",
                             "write it like 安政4年, 天保2–3年頃 or 1830–32, or add date_start / date_end columns."), warning=True)
     if cells.get("place_ja") or cells.get("place_en") or cells.get("lat") or cells.get("lon"):
@@ -138,9 +138,8 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
     value = rights or cells.get("rights", "")
     if value:
         if not RIGHTS_RE.match(value):
-            shown = value if len(value) <= 60 else value[:59] + "…"
-            row.report("rights", Text(f"「{shown}」は権利表示の URI ではありません（文章の権利表示は受け付けません）。",
-                                      f"'{shown}' is not a rights URI (rights written as prose are not accepted)."),
+            row.report("rights", Text(f"「{shown(value)}」は権利表示の URI ではありません（文章の権利表示は受け付けません）。",
+                                      f"'{shown(value)}' is not a rights URI (rights written as prose are not accepted)."),
                        Text(f"URI で書いてください（例: {RIGHTS_EXAMPLES}）。全行に同じ URI を使うなら --rights URI を付けてください。",
                             f"write a URI (for example {RIGHTS_EXAMPLES}), or give --rights URI to set one for every row."))
         data["rights"] = value
@@ -166,15 +165,15 @@ def _artists(cells: dict[str, str], row: Row, index: NameIndex, creators: dict) 
                         "role": "artist"})
             continue
         column = "artist_ja" if ja else "artist_en"
-        row.report(column, Text(f"作者「{ja or en}」は archive/creators.yml にありません（名前のまま載せます）。",
-                                f"'{ja or en}' is not in archive/creators.yml (the name is kept as written)."),
+        row.report(column, Text(f"作者「{shown(ja or en)}」は archive/creators.yml にありません（名前のまま載せます）。",
+                                f"'{shown(ja or en)}' is not in archive/creators.yml (the name is kept as written)."),
                    Text("archive/creators.yml にその人を加えるか、aliases にこの書き方を足すと、作者のページにつながります。",
                         "add the person to archive/creators.yml, or this spelling to their aliases, to link the name."),
                    warning=True)
         out.append({"name": {"ja": ja or en, **({"en": en} if en else {})}, "role": "artist"})
     for cid in split_cell(cells.get("creator_id", "")):
         if cid not in creators:
-            row.report("creator_id", Text(f"「{cid}」は archive/creators.yml にありません。", f"'{cid}' is not in archive/creators.yml."),
+            row.report("creator_id", Text(f"「{shown(cid)}」は archive/creators.yml にありません。", f"'{shown(cid)}' is not in archive/creators.yml."),
                        Text("creators.yml の id を書いてください。", "use an id from creators.yml."))
             continue
         if not any(a.get("id") == cid for a in out):
