@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from ..errors import FieldError, Problem, Text
 from ..yamlfile import LineMap, line_for
+from .rights import EXAMPLES, canonical_rights
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -136,27 +137,25 @@ def _lang_text_from_str(value: Any) -> Any:
 LangStr = Annotated[LangText, BeforeValidator(_lang_text_from_str)]
 LangLineStr = Annotated[LangLine, BeforeValidator(_lang_text_from_str)]
 
-RIGHTS_RE = re.compile(
+RIGHTS_EXAMPLES = EXAMPLES
+RIGHTS_RE = re.compile(  # TODO(lead): librarian/ moves to canonical_rights, then this goes
     r"^(https?://creativecommons\.org/(licenses/[a-z-]+/\d\.\d(/[a-z]{2})?|publicdomain/(zero|mark)/1\.0)/"
     r"|https?://rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$"
-)
-RIGHTS_EXAMPLES = (
-    "https://creativecommons.org/publicdomain/mark/1.0/, "
-    "https://creativecommons.org/publicdomain/zero/1.0/, "
-    "https://creativecommons.org/licenses/by/4.0/, "
-    "http://rightsstatements.org/vocab/InC/1.0/"
 )
 
 
 def _check_rights(value: str) -> str:
-    if not RIGHTS_RE.match(value):
+    canonical = canonical_rights(value)
+    if canonical is None:
         raise FieldError(
-            Text(f"「{value}」は権利表示の URI として認められません。",
-                 f"'{value}' is not a rights URI that IIIF viewers understand."),
-            Text(f"Creative Commons か RightsStatements.org の URI を書いてください（例: {RIGHTS_EXAMPLES}）。",
-                 f"use a Creative Commons or RightsStatements.org URI, for example {RIGHTS_EXAMPLES}."),
+            Text(f"「{value}」は権利表示として認められません（実在する Creative Commons か RightsStatements.org の"
+                 "ライセンスではありません）。",
+                 f"'{value}' is not a rights statement IIIF viewers understand (not an existing Creative Commons "
+                 "or RightsStatements.org licence)."),
+            Text(f"ライセンスのページの URI か、CC0・CC BY 4.0 のような名前を書いてください（例: {RIGHTS_EXAMPLES}）。",
+                 f"write the licence's URI or a name such as CC0 or CC BY 4.0 (for example {RIGHTS_EXAMPLES})."),
         )
-    return value
+    return canonical
 
 
 RightsURI = Annotated[str, AfterValidator(_check_rights)]
