@@ -114,28 +114,40 @@ def _no_room(room: str, venue: Venue, rel: str, field: str, line: int | None) ->
 
 
 def _check_clashes(placed: list[tuple[Occurrence, str, str, int | None]]) -> list[Problem]:
-    """Two classes in one room at overlapping times: one of them has the wrong room or time."""
+    """Two classes in one room at overlapping times: one of them has the wrong room or time.
+
+    Compared within one venue and room only (a session without a room is in every room of
+    its venue), by start time, so that hundreds of sessions at the same hour in different
+    places do not make a quadratic walk."""
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
-    placed = sorted(placed, key=lambda p: p[0].start)
-    for i, (a, rel_a, _, _) in enumerate(placed):
-        for b, rel_b, field_b, line_b in placed[i + 1:]:
-            if b.start >= a.end:
-                break
-            same_room = a.room is None or b.room is None or a.room == b.room
-            if a.venue.id != b.venue.id or not same_room or a.session.id == b.session.id:
-                continue
-            pair = (a.session.id, b.session.id)
-            if pair in reported:
-                continue
-            reported.add(pair)
-            room = b.room or a.room or a.venue.name.ja
-            when = f"{b.start:%Y-%m-%d %H:%M}"
-            problems.append(Problem(
-                rel_b, Text(f"回「{b.session.id}」（{when}）が、同じ部屋（{room}）で回「{a.session.id}」（{rel_a}）と時間が重なっています。",
-                            f"session '{b.session.id}' ({when}) overlaps session '{a.session.id}' ({rel_a}) "
-                            f"in the same room ({room})."),
-                Text("時刻か部屋（room）を変えるか、その日を例外（exceptions）で移してください。",
-                     "change the time or the room, or move that date with an exception."),
-                field=field_b, line=line_b))
+    by_venue: dict[str, list[tuple[Occurrence, str, str, int | None]]] = {}
+    for entry in sorted(placed, key=lambda p: p[0].start):
+        by_venue.setdefault(entry[0].venue.id, []).append(entry)
+    for entries in by_venue.values():
+        rooms = sorted({e[0].room for e in entries if e[0].room is not None}) or [None]
+        for room in rooms:
+            group = [e for e in entries if e[0].room is None or e[0].room == room]
+            for i, (a, rel_a, _, _) in enumerate(group):
+                for k in range(i + 1, len(group)):
+                    b, rel_b, field_b, line_b = group[k]
+                    if b.start >= a.end:
+                        break
+                    pair = (a.session.id, b.session.id)
+                    if a.session.id == b.session.id or pair in reported:
+                        continue
+                    reported.add(pair)
+                    problems.append(_clash(a, rel_a, b, rel_b, field_b, line_b))
     return problems
+
+
+def _clash(a: Occurrence, rel_a: str, b: Occurrence, rel_b: str, field_b: str, line_b: int | None) -> Problem:
+    room = b.room or a.room or a.venue.name.ja
+    when = f"{b.start:%Y-%m-%d %H:%M}"
+    return Problem(
+        rel_b, Text(f"回「{b.session.id}」（{when}）が、同じ部屋（{room}）で回「{a.session.id}」（{rel_a}）と時間が重なっています。",
+                    f"session '{b.session.id}' ({when}) overlaps session '{a.session.id}' ({rel_a}) "
+                    f"in the same room ({room})."),
+        Text("時刻か部屋（room）を変えるか、その日を例外（exceptions）で移してください。",
+             "change the time or the room, or move that date with an exception."),
+        field=field_b, line=line_b)
