@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .cli import _common, command, print_problems
-from .errors import user_lang
+from .errors import printable, user_lang
 
 
 def _ja() -> bool:
@@ -42,7 +42,7 @@ def _import_run(args: argparse.Namespace) -> int:
         what = {"create": ("新規", "create"), "update": ("更新", "update")}[r.action][0 if _ja() else 1]
         detail = f" ({', '.join(r.fields)})" if r.action == "update" else ""
         scans = f" + {', '.join(r.scans)}" if r.scans else ""
-        print(f"{what}: archive/{r.id}.yml{detail}{scans}")
+        print(printable(f"{what}: archive/{r.id}.yml{detail}{scans}"))
     counts = {a: sum(r.action == a for r in plan.rows) for a in ("create", "update", "unchanged")}
     if not args.dry_run:
         from .librarian.records import write_all
@@ -83,8 +83,8 @@ def _add_run(args: argparse.Namespace) -> int:
     result = add_item(args)
     if result.problems:
         print_problems(result.problems)
-    print((f"archive/{result.id}.yml を作りました（画像: {', '.join(result.scans)}）。" if _ja()
-           else f"created archive/{result.id}.yml (scans: {', '.join(result.scans)})."))
+    print(printable(f"archive/{result.id}.yml を作りました（画像: {', '.join(result.scans)}）。" if _ja()
+                    else f"created archive/{result.id}.yml (scans: {', '.join(result.scans)})."))
     return 0
 
 
@@ -98,9 +98,14 @@ def _report_setup(p: argparse.ArgumentParser) -> None:
 
 def _report_run(args: argparse.Namespace) -> int:
     from .content import load_content
+    from .errors import ContentErrors
+    from .iiif.derive import check_scans
     from .librarian.report import build_report, terminal_table
 
     content = load_content(args.root.resolve())
+    _, scan_problems = check_scans(content)  # headers only: a bomb is refused before decoding
+    if scan_problems:
+        raise ContentErrors(scan_problems)
     report = build_report(content, args.root.resolve() / ".cache")
     sys.stdout.write(terminal_table(report, user_lang()))
     return 0

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content import Content
 from ..context import BuildContext
+from ..errors import ContentErrors, Problem, Text, printable
 from ..render.docs import render_page
-from .dedupe import FingerprintCache, find_duplicates
+from .dedupe import FingerprintCache, ScanProblem, find_duplicates
 
 DEEP_ZOOM_MIN = 2000  # px on the long side: below this, deep zoom shows little more than the page
 
@@ -62,9 +64,15 @@ def build_report(content: Content, cache_dir: Path | None) -> list[Section]:
         for ref in item.creators:
             if ref.id is None and ref.name is not None:
                 sections["unlinked-name"].findings.append(Finding(item.id, ref.name.ja, ref.name.get("en")))
-        for scan in item.images:
+        for i, scan in enumerate(item.images):
             path = content.scan_path(item, scan)
-            fp = cache.get(path)
+            try:
+                fp = cache.get(path)
+            except ScanProblem as exc:  # scans were checked before the report: this one changed since
+                cache.save()
+                raise ContentErrors([Problem(f"archive/{item.id}.yml", Text(f"images/{item.id}/{scan.file}: {exc.what.ja}",
+                                                                            f"images/{item.id}/{scan.file}: {exc.what.en}"),
+                                             exc.fix, field=f"images[{i}].file")]) from exc
             prints[f"{item.id}/{scan.file}"] = fp
             if max(fp.width, fp.height) < DEEP_ZOOM_MIN:
                 size = f"{scan.file}: {fp.width:,} × {fp.height:,} px"
@@ -98,8 +106,9 @@ def terminal_table(sections: list[Section], lang: str) -> str:
         if s.findings:
             lines += ["", f"{head} ({len(s.findings)})"]
             for f in s.findings:
-                detail = f.detail if lang == "ja" else f.detail_en
-                lines.append(f"  {f.item}" + (f"  {detail}" if detail else ""))
+                # Names and dates come from the records: shown, never acted on by the terminal.
+                detail = printable((f.detail if lang == "ja" else f.detail_en) or "")
+                lines.append(f"  {printable(f.item)}" + (f"  {detail}" if detail else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -110,9 +119,26 @@ SHOWN = 100
 CSV_NAME = "findings.csv"
 
 
+# What makes a spreadsheet take a cell as a formula (OWASP, "CSV injection"): a leading
+# = + - @, tab or line break; full-width ＝＋－＠ too, to be safe with Japanese input settings.
+_FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A cell of the staff CSV as text a spreadsheet shows, never a formula it runs: a
+    leading ' (which the spreadsheet shows) before anything that starts like a formula.
+    A plain number such as -3 or +1.5 stays as it is: it cannot run anything."""
+    if value[:1] in ("\t", "\r", "\n") or (value.lstrip(" \u3000").startswith(_FORMULA_START)
+                                            and not _NUMBER.match(value)):
+        return "'" + value
+    return value
+
+
 def findings_csv(sections: list[Section], content: Content, ctx: BuildContext) -> str:
     """Every finding, one a row, for a spreadsheet: with a byte order mark, so that Excel
-    reads the Japanese as UTF-8."""
+    reads the Japanese as UTF-8, and no cell a spreadsheet would run as a formula (titles
+    and dates come from the records)."""
     titles = {i.id: i.title for i in content.items}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -120,8 +146,9 @@ def findings_csv(sections: list[Section], content: Content, ctx: BuildContext) -
     for s in sections:
         for f in s.findings:
             title = titles.get(f.item)
-            writer.writerow([s.ja, s.en, f.item, title.ja if title else "", f.detail, f.detail_en,
-                             ctx.url(f"items/{f.item}/")])
+            writer.writerow([spreadsheet_cell(cell) for cell in (
+                s.ja, s.en, f.item, title.ja if title else "", f.detail or "", f.detail_en or "",
+                ctx.url(f"items/{f.item}/"))])
     return "\ufeff" + out.getvalue()
 
 
