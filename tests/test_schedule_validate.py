@@ -180,3 +180,22 @@ def test_moving_a_date_into_a_week_that_is_itself_moved_away_is_fine(repo):
       - {date: 2027-02-17, moved_to: 2027-02-18}
 """)
     assert len(load_content(repo).courses) == 3
+
+
+def test_a_session_without_a_room_clashes_with_every_room_of_its_venue(repo):
+    write_course(repo, WEEKLY)
+    other = write_course(repo, """\
+  - id: t-whole-hall
+    venue: kudan-community-hall
+    date: 2027-02-10
+    start: 10:30
+    end: 12:00
+  - id: t-elsewhere
+    venue: kanda-sakura-kan
+    room: 会議室A
+    date: 2027-02-10
+    start: 10:00
+    end: 11:00
+""", id="test-kyoshitsu-2")
+    p = only(repo, other)
+    assert p.field == "sessions[0].start" and p.line == 9 and "t-weekly" in p.what.en
