@@ -174,14 +174,19 @@ def _shape_problem(root: yaml.Node, rel: str, line_offset: int) -> Problem | Non
     def problem(node: yaml.Node, what: Text, fix: Text) -> Problem:
         return Problem(rel, what, fix, line=node.start_mark.line + 1 + line_offset)
 
+    unique = 0  # values as written (the expansion of an alias to a scalar counts as written)
+    scalar = yaml.ScalarNode
     while stack:
         node, done = stack.pop()
         key = id(node)
+        if isinstance(node, scalar):
+            size[key], height[key], unique = 1, 1, unique + 1
+            continue
         children = _children(node)
         if done:
             visiting.discard(key)
-            size[key] = 1 + sum(size[id(c)] for c in children)
-            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            size[key] = 1 + sum(1 if isinstance(c, scalar) else size[id(c)] for c in children)
+            height[key] = 1 + max((1 if isinstance(c, scalar) else height[id(c)] for c in children), default=0)
             if height[key] > MAX_DEPTH:
                 return problem(node, Text(f"入れ子が深すぎます（{MAX_DEPTH} 段まで）。",
                                           f"the values are nested too deeply (more than {MAX_DEPTH} levels)."),
@@ -192,15 +197,18 @@ def _shape_problem(root: yaml.Node, rel: str, line_offset: int) -> Problem | Non
             continue  # an alias of a part already measured
         visiting.add(key)
         stack.append((node, True))
+        unique += 1
         for child in children:
-            if id(child) in visiting:
+            if isinstance(child, scalar):
+                unique += 1
+            elif id(child) in visiting:
                 return problem(child, Text("別名（*）が、自分を含む部分を指しています。",
                                            "an alias (*name) refers to the part that contains it."),
                                Text("& と * を使わずに、値をそのまま書いてください。",
                                     "write the values out instead of using & and *."))
-            if id(child) not in size:
+            elif id(child) not in size:
                 stack.append((child, False))
-    if size[id(root)] - len(size) > MAX_ALIAS_GROWTH:
+    if size[id(root)] - unique > MAX_ALIAS_GROWTH:
         return problem(root, Text(f"アンカー（&）と別名（*）で、値が {size[id(root)]:,} 個にふくらみます。",
                                   f"anchors (&) and aliases (*) expand this file to {size[id(root)]:,} values."),
                        Text("& と * を使わずに、値をそのまま書いてください。",
