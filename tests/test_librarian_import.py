@@ -121,8 +121,8 @@ def test_free_text_rights_are_refused_and_rights_option_sets_one_for_all(repo, s
     catalogue = csv_file(tmp_path / "cat.csv", prose)
     assert run(repo, str(catalogue), "--images", str(scans)) == 1
     err = capsys.readouterr().err
-    assert "row 2, column 'rights'" in err and "not a rights URI" in err
-    assert "https://creativecommons.org/publicdomain/mark/1.0/" in err and "--rights URI" in err
+    assert "row 2, column 'rights'" in err and "not an existing licence or rights statement" in err
+    assert "https://creativecommons.org/publicdomain/mark/1.0/" in err and "give --rights" in err
     assert run(repo, str(catalogue), "--images", str(scans), "--rights", CC0) == 0
     assert load_content(repo).item("fuji-02").rights == CC0
 

@@ -64,3 +64,19 @@ def test_a_record_stores_and_publishes_the_canonical_uri(repo):
     assert sitegen(repo, "build", "--quiet", "--today", "2026-11-20").returncode == 0
     manifest = json.loads((repo / "site" / "iiif" / "hokusai-kanagawa-oki-nami-ura" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["rights"] in (BY4, BY4.replace("https:", "http:"))  # IIIF writes CC URIs as http
+
+
+def test_an_import_stores_the_canonical_uri_of_a_pasted_licence(repo, tmp_path):
+    from PIL import Image
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    Image.new("RGB", (1200, 900), (200, 180, 150)).save(scans / "fuji-x.jpg")
+    catalogue = tmp_path / "cat.csv"
+    catalogue.write_text("id,file,type,title_ja,rights\nfuji-x,fuji-x.jpg,ukiyo-e,富士,CC BY 4.0 deed\n"
+                         .replace(" deed", ""), encoding="utf-8")
+    result = sitegen(repo, "import", str(catalogue), "--images", str(scans))
+    assert result.returncode == 0, result.stderr
+    assert f"rights: {BY4}" in (repo / "archive" / "fuji-x.yml").read_text(encoding="utf-8")
+    result = sitegen(repo, "import", str(catalogue), "--images", str(scans), "--rights", "CC BY 9.9")
+    assert result.returncode == 1 and "--rights" in result.stderr and "how to fix:" in result.stderr

@@ -22,7 +22,8 @@ from pydantic import ValidationError
 from ..content import AUTHORITY_FILES
 from ..errors import ContentErrors, Problem, Text
 from ..models.archive import _SCAN_NAME, SCAN_SUFFIXES, Item
-from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE, SLUG_RE, problems_from_validation
+from ..models.common import RIGHTS_EXAMPLES, SLUG_RE, problems_from_validation
+from ..models.rights import canonical_rights
 from ..yamlfile import load_yaml
 from .authorities import RESERVED_ITEM_IDS, NameIndex, load_authorities
 from .columns import CONTROL_CHARS, read_rows, shown, split_cell
@@ -174,10 +175,12 @@ def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None
     load_authorities(root, [], problems)
     if any(p.is_error for p in problems):
         raise ContentErrors(problems)
-    if rights is not None and not RIGHTS_RE.match(rights):
-        raise ContentErrors([Problem("--rights", Text(f"「{rights}」は権利表示の URI ではありません。",
-                                                      f"'{rights}' is not a rights URI."),
-                                     Text(f"例: {RIGHTS_EXAMPLES}", f"for example {RIGHTS_EXAMPLES}"))])
+    if rights is not None:
+        if canonical_rights(rights) is None:
+            raise ContentErrors([Problem("--rights", Text(f"「{rights}」は実在するライセンスや権利表示ではありません。",
+                                                          f"'{rights}' is not an existing licence or rights statement."),
+                                         Text(f"例: {RIGHTS_EXAMPLES}", f"for example {RIGHTS_EXAMPLES}"))])
+        rights = canonical_rights(rights)
     _, rows = read_rows(csv_path, rel)
     return plan_rows(root, rel, rows, lambda name: scan_in(images_dir, name), rights, skip_bad, problems)
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import Problem, Text
 from ..models.archive import ITEM_TYPES, TYPE_LABELS
-from ..models.common import RIGHTS_EXAMPLES, RIGHTS_RE
+from ..models.common import RIGHTS_EXAMPLES
+from ..models.rights import canonical_rights
 from .authorities import NameIndex
 from .columns import shown, split_cell
 from .eras import parse as parse_date
@@ -137,12 +138,16 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
         data["source"] = source
     value = rights or cells.get("rights", "")
     if value:
-        if not RIGHTS_RE.match(value):
-            row.report("rights", Text(f"「{shown(value)}」は権利表示の URI ではありません（文章の権利表示は受け付けません）。",
-                                      f"'{shown(value)}' is not a rights URI (rights written as prose are not accepted)."),
-                       Text(f"URI で書いてください（例: {RIGHTS_EXAMPLES}）。全行に同じ URI を使うなら --rights URI を付けてください。",
-                            f"write a URI (for example {RIGHTS_EXAMPLES}), or give --rights URI to set one for every row."))
-        data["rights"] = value
+        canonical = canonical_rights(value)
+        if canonical is None:
+            row.report("rights", Text(f"「{shown(value)}」は実在するライセンスや権利表示ではありません（文章の権利表示は受け付けません）。",
+                                      f"'{shown(value)}' is not an existing licence or rights statement "
+                                      "(rights written as prose are not accepted)."),
+                       Text(f"URI か CC0・CC BY 4.0 のような名前で書いてください（例: {RIGHTS_EXAMPLES}）。"
+                            "全行に同じものを使うなら --rights を付けてください。",
+                            f"write a URI or a name such as CC0 or CC BY 4.0 (for example {RIGHTS_EXAMPLES}), "
+                            "or give --rights to set one for every row."))
+        data["rights"] = canonical or value
     elif not data.get("rights"):
         row.report("rights", Text("利用条件（rights）がありません。", "there are no rights."),
                    Text(f"rights 列に URI を書くか、--rights URI を付けてください（例: {RIGHTS_EXAMPLES}）。",

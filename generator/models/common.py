@@ -138,10 +138,6 @@ LangStr = Annotated[LangText, BeforeValidator(_lang_text_from_str)]
 LangLineStr = Annotated[LangLine, BeforeValidator(_lang_text_from_str)]
 
 RIGHTS_EXAMPLES = EXAMPLES
-RIGHTS_RE = re.compile(  # TODO(lead): librarian/ moves to canonical_rights, then this goes
-    r"^(https?://creativecommons\.org/(licenses/[a-z-]+/\d\.\d(/[a-z]{2})?|publicdomain/(zero|mark)/1\.0)/"
-    r"|https?://rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$"
-)
 
 
 def _check_rights(value: str) -> str:
