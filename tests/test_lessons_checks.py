@@ -77,7 +77,8 @@ def test_a_missing_picture_fails_check(repo):
 def test_a_picture_outside_lessons_images_is_refused(repo):
     write_lesson(repo, "## 手順\n\n1. 押します。\n   ![設定](../mkdocs.yml)\n")
     result = sitegen_check(repo)
-    assert result.returncode == 1 and "does not exist" in result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "lessons/mihon.md:13: error [field 'src']: the picture ../mkdocs.yml has '..'" in result.stderr
 
 
 def test_a_complete_lesson_passes_and_missing_sections_only_warn(repo):

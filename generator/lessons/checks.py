@@ -9,10 +9,10 @@ from ..models.lessons import Lesson
 from ..yamlfile import parse_yaml, read_utf8, split_front_matter
 from .convert import convert_lesson
 from .glossary import load_glossary
+from .pictures import PictureError, picture_path, prepare, shown
 from .readability import front_matter_warnings, readability_warnings
-
-IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-PICTURE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+from .safelinks import browser_address
+from .structure import Picture
 
 
 def check_lessons(lessons: list[Lesson], root: Path) -> list[Problem]:
@@ -28,9 +28,9 @@ def check_lesson(lesson: Lesson, root: Path, glossary: dict[str, str] | None = N
         glossary, problems = load_glossary(root)
     else:
         problems = []
-    rel, lines = lesson.source, lesson.body.split("\n")
-    problems += _pictures(lesson, root, lines)
+    rel, lines, first = lesson.source, lesson.body.split("\n"), _body_first_line(lesson, root)
     result = convert_lesson(lesson, glossary)
+    problems += _pictures(lesson, root, lines, first, result.pictures)
     if "steps" not in result.sections:
         problems.append(Problem(rel, Text("「## 手順」の見出しがありません。", "there is no '## 手順' (steps) heading."),
                                 Text("「## 手順」の下に、1. 2. 3. と番号をつけて手順を書いてください。",
@@ -42,7 +42,7 @@ def check_lesson(lesson: Lesson, root: Path, glossary: dict[str, str] | None = N
                                     Text(f"最後に「## {heading}」の節を加えてください。", f"add a '## {heading}' section at the end."),
                                     line=lesson.body_line, severity="warning"))
     for finding in result.findings:
-        line = _line_of(lines, finding.text, lesson.body_line)
+        line = _line_of(lines, finding.text, first)
         if finding.kind == "step-without-picture":
             problems.append(Problem(rel, Text(f"手順「{finding.text[:20]}」に絵がありません。",
                                               f"the step '{finding.text[:20]}' has no picture."),
@@ -53,9 +53,20 @@ def check_lesson(lesson: Lesson, root: Path, glossary: dict[str, str] | None = N
             problems.append(Problem(rel, Text(f"タブ「{finding.text}」は使えません。", f"the tab '{finding.text}' is not a phone type."),
                                     Text("「/// tab | Android」か「/// tab | iPhone」と書いてください。",
                                          "write '/// tab | Android' or '/// tab | iPhone'."), line=line))
-    problems += readability_warnings(lesson.body, rel, lesson.body_line)
+    problems += readability_warnings(lesson.body, rel, first)
     problems += front_matter_warnings(_front_texts(lesson, root), rel)
     return problems
+
+
+def _body_first_line(lesson: Lesson, root: Path) -> int:
+    """The file line of the body's first line as the lesson holds it: the model strips the
+    body, and with it the blank lines after the front matter."""
+    try:
+        _, raw, line = split_front_matter(read_utf8(root / lesson.source, lesson.source), lesson.source)
+    except (ContentErrors, OSError):
+        return lesson.body_line
+    lead = raw[:len(raw) - len(raw.lstrip())]
+    return line + lead.count("\n") if lead and not lesson.body[:1].isspace() else line
 
 
 def _front_texts(lesson: Lesson, root: Path) -> list[tuple[str, int | None]]:
@@ -73,30 +84,40 @@ def _front_texts(lesson: Lesson, root: Path) -> list[tuple[str, int | None]]:
     return texts
 
 
-def _pictures(lesson: Lesson, root: Path, lines: list[str]) -> list[Problem]:
-    """Every picture needs alt text (what it shows) and a file in lessons/images/."""
+def _pictures(lesson: Lesson, root: Path, lines: list[str], first: int, pictures: list[Picture]) -> list[Problem]:
+    """Every picture the page shows (from the same parse the build uses) needs alt text and
+    a file in the lesson's own folder that may be published (pictures.prepare: the build
+    publishes exactly what passes here)."""
     problems: list[Problem] = []
-    folder = (root / "lessons" / "images").resolve()
-    for i, text in enumerate(lines):
-        line = lesson.body_line + i
-        for m in IMAGE_RE.finditer(text):
-            alt, src = m.group(1).strip(), m.group(2)
-            if not alt:
-                problems.append(Problem(lesson.source, Text(f"絵 {src} に説明（代わりの文）がありません。",
-                                                            f"the picture {src} has no alt text."),
-                                        Text("![ここに絵の説明](…) のように、[ ] の中に絵が何を見せているかを書いてください。",
-                                             "write what the picture shows between the brackets: ![what it shows](…)."),
-                                        field="alt", line=line))
-            path = (root / "lessons" / src).resolve()
-            if "://" in src or not path.is_relative_to(folder) or not path.is_file() or path.suffix.lower() not in PICTURE_TYPES:
-                problems.append(Problem(lesson.source, Text(f"絵のファイル lessons/{src} がありません。",
-                                                            f"the picture lessons/{src} does not exist."),
-                                        Text(f"絵を lessons/images/{lesson.slug}/ に入れ、images/{lesson.slug}/名前.svg と書いてください"
-                                             "（SVG, PNG, JPEG, WebP）。",
-                                             f"put the picture in lessons/images/{lesson.slug}/ and write images/{lesson.slug}/name.svg "
-                                             "(SVG, PNG, JPEG or WebP)."),
-                                        field="src", line=line))
+    for picture in pictures:
+        if not picture.alt.strip():
+            name = shown(browser_address(picture.src))
+            problems.append(Problem(lesson.source, Text(f"絵 {name} に説明（代わりの文）がありません。",
+                                                        f"the picture {name} has no alt text."),
+                                    Text("![ここに絵の説明](…) のように、[ ] の中に絵が何を見せているかを書いてください。",
+                                         "write what the picture shows between the brackets: ![what it shows](…)."),
+                                    field="alt", line=_line_of_picture(lines, picture, first)))
+        try:
+            prepare(root, picture_path(picture.src, lesson.slug), lesson.slug, root / ".cache")
+        except PictureError as exc:
+            problems.append(Problem(lesson.source, exc.what, exc.fix, field="src",
+                                    line=_line_of_picture(lines, picture, first, by_src=True)))
     return problems
+
+
+def _line_of_picture(lines: list[str], picture: Picture, first: int, by_src: bool = False) -> int:
+    """The line that writes the picture: for its address, the line holding the address (for a
+    reference-style picture, the reference's definition), else the line with ![alt."""
+    src = browser_address(picture.src)
+    opening = "![" + picture.alt
+    tests = [lambda t: opening in t and src in t, lambda t: src in t, lambda t: opening in t]
+    if not by_src:
+        tests = [tests[0], tests[2], tests[1]]
+    for test in tests:
+        for i, line in enumerate(lines):
+            if test(line):
+                return first + i
+    return first
 
 
 def _line_of(lines: list[str], text: str, first: int) -> int:

@@ -23,6 +23,12 @@ PHONES = {"android": "Android", "iphone": "iPhone"}
 ANSWER_RE = re.compile(r"(答え|こたえ)\s*[:：]\s*")
 
 
+@dataclass(frozen=True)
+class Picture:
+    src: str  # the address as Markdown's tree holds it (inline or from a reference definition)
+    alt: str
+
+
 @dataclass
 class Finding:
     kind: str  # "step-without-picture", "bad-tab", "image-outside-step"
@@ -45,7 +51,9 @@ def section_kind(heading: etree.Element) -> str | None:
 
 
 class LessonStructure(Treeprocessor):
-    def __init__(self, md, image_url: Callable[[str], str], lang: str):
+    """image_url gives a picture's address in the page (None: the picture is shown without one)."""
+
+    def __init__(self, md, image_url: Callable[[str], str | None], lang: str):
         super().__init__(md)
         self.image_url = image_url
         self.lang = lang
@@ -53,7 +61,7 @@ class LessonStructure(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self.findings: list[Finding] = []
         self.sections: list[str] = []
-        self.images: list[str] = []
+        self.pictures: list[Picture] = []
         self.tab_sets = 0
         children = list(root)
         root[:] = []
@@ -73,10 +81,16 @@ class LessonStructure(Treeprocessor):
                 self._steps(sec)
             elif kind == "check":
                 self._answers(sec)
+        # Every picture, however it was written (inline, reference-style, with any title):
+        # this is the one list both `sitegen check` and the build read.
         for img in root.iter("img"):
             src = img.get("src", "")
-            self.images.append(src)
-            img.set("src", self.image_url(src))
+            self.pictures.append(Picture(src, img.get("alt", "")))
+            url = self.image_url(src)
+            if url is None:
+                img.attrib.pop("src", None)
+            else:
+                img.set("src", url)
             img.set("class", "lesson-picture")
 
     # Steps ---------------------------------------------------------------------------

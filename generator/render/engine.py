@@ -35,6 +35,9 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "pymdownx.details",
     {"pymdownx.tabbed": {"alternate_style": True}},
     "pymdownx.superfences",
+    # Links keep only safe schemes, read as a browser reads them (as in lessons). "code": its rules' digest, so that
+    # the key of the kept HTML changes with them.
+    {"generator.lessons.safelinks": {"code": hashlib.sha256((OVERRIDES.parent.parent / "lessons" / "safelinks.py").read_bytes()).hexdigest()}},
 ]
 
 

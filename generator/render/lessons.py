@@ -7,15 +7,18 @@ and each page's QR code (for the printed handout) are published as static files.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import os
+import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 
 import segno
 from markupsafe import Markup
 
 from ..content import Content
 from ..context import LANGS, BuildContext
-from ..lessons import convert_lesson
+from ..errors import ContentErrors, Problem, Text
+from ..lessons import convert_lesson, pictures
 from ..lessons.furigana import furigana_markup
 from ..lessons.glossary import load_glossary
 from ..models.lessons import LEVEL_LABELS_EN, LEVELS, PHONE_LABELS, Lesson
@@ -35,17 +38,21 @@ def write(content: Content, ctx: BuildContext) -> None:
     render_page(ctx, "lessons/index.md", "lessons_index.md.j2", {"ja": "スマホ教室のテキスト", "en": "Smartphone lessons"},
                 catalogue=catalogue(lessons), courses=courses, level_label=level_label, ruby=furigana_markup,
                 phone_label=phone_label)
+    used: set[str] = set()
     for lesson in lessons:
         for lang in LANGS:
             page_url = ctx.url(f"lessons/{lesson.slug}/", lang)
-            result = convert_lesson(lesson, glossary, lambda src, lang=lang: LESSONS_FROM_PAGE[lang] + src, lang)
-            _publish_pictures(ctx, result.images)
+            result = convert_lesson(lesson, glossary, lambda src, lang=lang, slug=lesson.slug: _picture_url(src, slug, lang),
+                                    lang)
+            if lang == LANGS[0]:
+                used |= _publish_pictures(ctx, lesson, [p.src for p in result.pictures])
             _write_qr(ctx, lang, lesson.slug, page_url)
             body = render_template("lesson.md.j2", lang=lang, ctx=ctx, lesson=lesson, body=Markup(result.html),
                                    phone_label=phone_label(lesson.meta.phone, lang), page_url=page_url,
                                    level_label=level_label, courses=courses[lesson.slug], ruby=furigana_markup)
             title = lesson.meta.title_en if lang == "en" and lesson.meta.title_en else lesson.meta.title
             write_page(ctx, lang, f"lessons/{lesson.slug}.md", title, body)
+    pictures.prune_cache(ctx.cache, used)
 
 
 def catalogue(lessons: list[Lesson]) -> list[tuple[str, list[tuple[str, list[Lesson]]]]]:
@@ -106,13 +113,59 @@ def phone_label(phone: str, lang: str) -> str:
     return PHONE_LABELS[phone][0 if lang == "ja" else 1]
 
 
-def _publish_pictures(ctx: BuildContext, images: list[str]) -> None:
-    # check_lesson has made sure each path is a picture file inside lessons/images/.
-    for src in images:
-        target = ctx.static / "lessons" / src
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(ctx.root / "lessons" / src, target)
+def _picture_url(src: str, slug: str, lang: str) -> str | None:
+    """The picture's address in the page: its checked path, written anew (None: not a picture
+    check accepts, which a build never reaches, since it runs check first)."""
+    try:
+        rel = pictures.picture_path(src, slug)
+    except pictures.PictureError:
+        return None
+    return LESSONS_FROM_PAGE[lang] + urllib.parse.quote(rel)
+
+
+def _publish_pictures(ctx: BuildContext, lesson: Lesson, sources: list[str]) -> set[str]:
+    """Publish the lesson's pictures as pictures.prepare makes them (the copy check accepted),
+    each at lessons/images/<slug>/… of the site; return their cache names."""
+    folder = ctx.static / "lessons" / "images" / lesson.slug
+    used: set[str] = set()
+    for src in sources:
+        try:
+            rel = pictures.picture_path(src, lesson.slug)
+            prepared = pictures.prepare(ctx.root, rel, lesson.slug, ctx.cache)
+        except pictures.PictureError as exc:  # changed since check ran
+            raise ContentErrors([Problem(lesson.source, exc.what, exc.fix, field="src")]) from None
+        used.add(prepared.cache_name)
+        # rel is images/<slug>/<name…> without '.', '..' or empty parts (picture_path); the
+        # folders are made one by one inside this build's own static folder, never through a link.
+        target = folder.joinpath(*rel.split("/")[2:])
+        if not _inside(target, folder):
+            raise ContentErrors([Problem(lesson.source, Text(f"絵 lessons/{rel} はこのレッスンのフォルダーの外です。",
+                                                             f"the picture lessons/{rel} is outside the lesson's folder."),
+                                         Text(f"絵を lessons/images/{lesson.slug}/ に入れてください。",
+                                              f"put the picture in lessons/images/{lesson.slug}/."), field="src")])
+        _make_folders(ctx.static, target.parent)
+        if not os.path.lexists(target):  # the same picture twice in one lesson
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            tmp.write_bytes(prepared.data)
+            os.replace(tmp, target)
+    return used
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return os.path.normpath(path) == str(path) and path.is_relative_to(folder) and path != folder
+
+
+def _make_folders(top: Path, folder: Path) -> None:
+    """Make folder (inside top) one level at a time, refusing to go through a symbolic link."""
+    current = top
+    for part in folder.relative_to(top).parts:
+        current = current / part
+        try:
+            os.mkdir(current)
+        except FileExistsError:
+            pass
+        if current.is_symlink() or not current.is_dir():
+            raise OSError(f"not a folder: {current}")
 
 
 def _write_qr(ctx: BuildContext, lang: str, slug: str, url: str) -> None:
