@@ -85,10 +85,19 @@ def _not_a_mapping(rel: str) -> Problem:
 
 
 def _readable_names(paths: list[Path], root: Path, problems: list[Problem]) -> list[Path]:
-    """The paths whose names are text: a name saved in another encoding (Shift_JIS from an
-    old Windows tool, say) cannot become an id or an address, and is reported, not skipped."""
+    """The paths whose names are text and that are plain files: a name saved in another
+    encoding (Shift_JIS from an old Windows tool, say) cannot become an id or an address, and
+    a link, pipe or folder under a content name is not content; each is reported, not skipped."""
     out = []
     for path in paths:
+        if not path.is_symlink() and not path.is_file():  # a folder or pipe named x.yml (links: read_utf8 says)
+            problems.append(Problem(
+                os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace"),
+                Text("普通のファイルではありません（フォルダや特殊なファイルです）。",
+                     "this is not a regular file (it is a folder, a pipe or a device)."),
+                Text("この名前のものを消すか、普通のテキストファイルにしてください。",
+                     "remove it, or replace it with a plain text file.")))
+            continue
         try:
             path.name.encode("utf-8")
         except UnicodeEncodeError:
@@ -191,7 +200,7 @@ def load_items(root: Path, problems: list[Problem]) -> list[Item]:
             continue
         rel = path.relative_to(root).as_posix()
         try:
-            digest = hashlib.sha1(path.read_bytes()).digest()
+            digest = b"" if path.is_symlink() else hashlib.sha1(path.read_bytes()).digest()
         except OSError:
             digest = b""
         item = cache.get(path.name, digest)

@@ -116,9 +116,13 @@ def _too_large(rel: str, size: int, limit: int) -> ContentErrors:
 
 def read_utf8(path: Path, rel: str, max_bytes: int = MAX_BYTES) -> str:
     """The file's text; a file that is not regular, unreadable, too large or not UTF-8 is one Problem."""
+    if os.path.islink(path):  # it may point anywhere on the build machine: its text would be published
+        raise ContentErrors([Problem(
+            rel, what=Text("ほかのファイルへのリンクです。", "this is a link to another file."),
+            fix=Text("リンクではなく、ファイルそのものをここに置いてください。", "put the file itself here, not a link to it."))])
     try:
         # A FIFO or device under a content name would block or never end: read regular files only.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):

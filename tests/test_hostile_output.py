@@ -248,3 +248,15 @@ def test_file_names_that_are_not_utf8_are_reported_not_skipped_or_crashing(repo)
     _refused(result, "archive/caf\\xe9.yml", "lessons/\\x83\\x8c", "not UTF-8", "rename the file")
     assert sitegen(repo, "build", "--quiet").returncode == 1
     assert not (repo / "site").exists()
+
+
+def test_links_pipes_and_folders_under_content_names_are_reported(repo):
+    (repo / "archive" / "leak.yml").symlink_to("/etc/hostname")
+    (repo / "lessons" / "leak.md").symlink_to("/etc/passwd")
+    (repo / "lessons" / "schedule" / "courses" / "leak.yml").symlink_to(repo / "mkdocs.yml")
+    os.mkfifo(repo / "archive" / "pipe.yml")  # reading it would hang the check for ever
+    (repo / "archive" / "folder.yml").mkdir()
+    result = sitegen(repo, "check")
+    _refused(result, "archive/leak.yml", "lessons/leak.md", "lessons/schedule/courses/leak.yml", "link to another file",
+             "archive/pipe.yml", "archive/folder.yml", "not a regular file")
+    assert "root:" not in result.stderr
