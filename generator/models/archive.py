@@ -85,6 +85,9 @@ class DateSpan(Model):
     def _years_from_text(cls, data: Any) -> Any:
         # 安政4年 needs no start/end: they are read from the text. Years written out win; a
         # text that cannot be read keeps start/end empty (content loading warns about it).
+        # `date: 安政4年` or `date: 1857` on its own is the text.
+        if isinstance(data, (str, int)) and not isinstance(data, bool):
+            data = {"text": str(data)}
         if isinstance(data, dict) and isinstance(data.get("text"), str):
             if data.get("start") is None and data.get("end") is None:
                 parsed = parse_date(data["text"])
