@@ -191,8 +191,8 @@ def _svg(data: bytes, rel: str) -> bytes:
         more_en = f" and {len(exc.findings) - 3} more" if len(exc.findings) > 3 else ""
         at = lambda f, word: f" ({word} {f.line})" if f.line else ""  # noqa: E731
         raise PictureError(
-            Text(f"SVG の絵 lessons/{rel} に使えないものがあります: " + "; ".join(f.ja + at(f, "行") for f in listed) + more_ja + "。",
-                 f"the SVG picture lessons/{rel} holds what a picture may not: " + "; ".join(f.en + at(f, "line") for f in listed)
+            Text(f"SVG の絵 lessons/{rel} に使えないものがあります: " + "; ".join(shown(f.ja, 200) + at(f, "行") for f in listed) + more_ja + "。",
+                 f"the SVG picture lessons/{rel} holds what a picture may not: " + "; ".join(shown(f.en, 200) + at(f, "line") for f in listed)
                  + more_en + "."),
             Text("図形と文字だけの絵にして保存し直してください（スクリプト、外のファイルやウェブへの参照、<foreignObject>、"
                  "<image>、<!DOCTYPE> は使えません。お絵かきソフトなら「プレーン SVG」で保存）。",
