@@ -16,7 +16,7 @@ from generator.iiif.tiles import TileSettings, make_tiles
 from generator.pipeline import build
 from iiif_repo import mini_repo, tree_hashes
 
-SETTINGS = TileSettings(tile=256, sizes=(100, 200), max_size=600)
+SETTINGS = TileSettings(tile=256, copies=(100, 200), max_size=600)
 
 
 def rgb(width=640, height=400) -> pyvips.Image:

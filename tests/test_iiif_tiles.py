@@ -12,7 +12,7 @@ import pyvips
 
 from generator.iiif.scans import ScanSource
 from generator.iiif.tiles import TileSettings, make_tiles
-from generator.iiif.viewer_requests import static_paths, tile_paths
+from generator.iiif.viewer_requests import all_tile_paths, level_problems, static_paths
 from generator.pipeline import build
 from iiif_repo import mini_repo, tile_files, tree_hashes
 
@@ -28,27 +28,30 @@ def pattern(width: int, height: int, seed: int = 0) -> pyvips.Image:
 
 
 def assert_complete(folder: Path, info: dict) -> int:
-    """Walk info.json as OpenSeadragon does; every image exists at the size its URL names."""
-    paths = list(tile_paths(info)) + list(static_paths(info))
+    """Walk info.json as each OpenSeadragon build in use does: they all read the true pyramid,
+    and every image exists at the size its URL names."""
+    assert level_problems(info) == []
+    paths = sorted(all_tile_paths(info) | set(static_paths(info)))
     for rel in paths:
         path = folder / rel
         assert path.is_file(), f"missing {rel}"
         size = rel.split("/")[1]
         if size != "max":
-            w, h = map(int, size.split(","))
+            w, h = size.split(",")
             image = pyvips.Image.new_from_file(str(path))
-            assert (image.width, image.height) == (w, h), rel
+            assert image.width == int(w) and (not h or image.height == int(h)), rel
     return len(paths)
 
 
-@pytest.mark.parametrize("width,height", [(1001, 701), (1024, 1024), (513, 512), (2049, 1537), (300, 4100), (90, 60)])
+@pytest.mark.parametrize("width,height", [(1001, 701), (1024, 1024), (513, 512), (2049, 1537), (300, 4100), (90, 60),
+                                          (4000, 120)])
 def test_every_tile_a_viewer_asks_for_exists(tmp_path, width, height):
     path = tmp_path / "scan.png"
     pattern(width, height).pngsave(str(path))
-    settings = TileSettings(tile=256, sizes=(100, 400), max_size=1500)
+    settings = TileSettings(tile=256, copies=(100, 400), max_size=1500)
     tiles = make_tiles(ScanSource(path, "archive/x.yml", "images[0].file"), settings, tmp_path / "cache", "k")
     info = tiles.info("http://example.org/iiif/x/scan")
-    assert assert_complete(tiles.folder, info) >= 2
+    assert assert_complete(tiles.folder, info) >= 1
     if max(width, height) > 1500:
         assert max(info["maxWidth"], info["maxHeight"]) == 1500
     assert not list(tmp_path.rglob("vips-properties.xml"))

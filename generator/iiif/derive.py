@@ -46,14 +46,14 @@ class ImageService:
         return self.tiles.height
 
     def size_path(self, long_side: int) -> str:
-        """Site path of the listed size closest to long_side (or full/max if none is as big)."""
-        for w, h in self.tiles.sizes:
+        """Site path of the pages' copy closest to long_side (or full/max if none is as big)."""
+        for w, h in self.tiles.copies:
             if max(w, h) >= long_side:
                 return f"{self.path}/full/{w},{h}/0/default.jpg"
         return f"{self.path}/full/max/0/default.jpg"
 
     def size_of(self, long_side: int) -> tuple[int, int]:
-        for w, h in self.tiles.sizes:
+        for w, h in self.tiles.copies:
             if max(w, h) >= long_side:
                 return w, h
         return (self.tiles.max_width or self.width, self.tiles.max_height or self.height)
@@ -183,7 +183,7 @@ def derive(content: Content, ctx: BuildContext) -> None:
         service = ImageService(scan=item.images[i], image_id=image_id, path=path, service_id=ctx.url(path),
                                tiles=results[key])
         ctx.assembly.link_whole(service.tiles.folder, ctx.site / path, TILE_MARK)
-        write_info(service.tiles, ctx.static / path, service.service_id)
+        write_info(service.tiles, ctx.static / path, service.service_id, manifests.iiif_rights(item.rights))
         published[item.id].images.append(service)
     for entry in published.values():
         if entry.images:

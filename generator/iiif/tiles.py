@@ -1,8 +1,9 @@
 """Level-0 tiles for one scan, cached by what they depend on: the scan's bytes and the settings.
 
-dzsave(layout="iiif3") writes the tile pyramid; a level-0 service also needs full/max (capped)
-and the few downscaled sizes info.json lists, and every tile a viewer can compute must exist
-(viewer_requests fills any gap). Tiles never depend on the site URL: info.json is written
+dzsave(layout="iiif3") writes the tile pyramid; a level-0 service also needs full/max (capped),
+the whole image at each size info.json lists (the pyramid's levels: see viewer_requests),
+and every tile a viewer can compute must exist (the gaps are filled). The pages' own
+downscaled copies (thumbnails, the no-JavaScript image) are in the same tree, unlisted. Tiles never depend on the site URL: info.json is written
 separately on every build. Each result is built in a private temporary folder and renamed
 into place, so concurrent builds never see (or publish) half a tile set.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
@@ -22,7 +24,7 @@ import pyvips
 
 from ..publish import killed_leftovers
 from .scans import ScanError, ScanSource, normalise, open_scan, unreadable
-from .viewer_requests import static_paths, tile_paths
+from .viewer_requests import all_tile_paths, pyramid_sizes, static_paths
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,11 @@ class TileSettings:
     # 2048 px is ample for reading on a phone and for an A5 print, and keeps the extra encode
     # small next to the pyramid (at 3000 px it cost as much as the tiles of a 4,000 px print).
     max_size: int = 2048
-    # Long sides of the downscaled copies listed in `sizes` (thumbnails); the no-JavaScript
-    # image is full/max itself, listed as a size too when it is capped.
-    sizes: tuple[int, ...] = (200, 400, 800)
-    version: int = 3  # bump when the tile layout or encoding changes: every cache entry is rebuilt
+    # Long sides of the pages' downscaled copies (thumbnails); the no-JavaScript image is
+    # full/max itself. They are not listed in info.json's `sizes`: extra entries there would
+    # make older OpenSeadragon builds take them for pyramid levels (viewer_requests).
+    copies: tuple[int, ...] = (200, 400, 800)
+    version: int = 4  # bump when the tile layout or encoding changes: every cache entry is rebuilt
 
     def key_for(self, scan: Path, page: int) -> str:
         digest = hashlib.sha256()
@@ -56,7 +59,8 @@ class TileSet:
     height: int
     scale_factors: list[int]
     tile: int
-    sizes: list[tuple[int, int]]
+    sizes: list[tuple[int, int]]  # listed in info.json: the pyramid's levels (pyramid_sizes)
+    copies: list[tuple[int, int]]  # the pages' downscaled copies, and full/max when capped
     max_width: int | None  # set when full/max is smaller than the scan
     max_height: int | None
 
@@ -64,14 +68,14 @@ class TileSet:
     def load(cls, entry: Path) -> "TileSet | None":
         try:
             meta = json.loads((entry / "tiles.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return cls(folder=entry / "image", width=meta["width"], height=meta["height"],
+                       scale_factors=meta["scale_factors"], tile=meta["tile"],
+                       sizes=[tuple(s) for s in meta["sizes"]], copies=[tuple(s) for s in meta["copies"]],
+                       max_width=meta["max_width"], max_height=meta["max_height"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        return cls(folder=entry / "image", width=meta["width"], height=meta["height"],
-                   scale_factors=meta["scale_factors"], tile=meta["tile"],
-                   sizes=[tuple(s) for s in meta["sizes"]], max_width=meta["max_width"],
-                   max_height=meta["max_height"])
 
-    def info(self, service_id: str) -> dict:
+    def info(self, service_id: str, rights: str | None = None) -> dict:
         """The IIIF Image API 3 info.json for this tile set, published at service_id."""
         info: dict = {
             "@context": "http://iiif.io/api/image/3/context.json",
@@ -84,8 +88,11 @@ class TileSet:
         }
         if self.max_width:
             info["maxWidth"], info["maxHeight"] = self.max_width, self.max_height
-        info["sizes"] = [{"width": w, "height": h} for w, h in self.sizes]
+        if self.sizes:
+            info["sizes"] = [{"width": w, "height": h} for w, h in self.sizes]
         info["tiles"] = [{"width": self.tile, "height": self.tile, "scaleFactors": self.scale_factors}]
+        if rights:
+            info["rights"] = rights
         return info
 
 
@@ -174,14 +181,14 @@ def _tile_into(src: ScanSource, settings: TileSettings, tmp: Path) -> None:
     if in_memory:
         image = image.copy_memory()
     out = tmp / "image"
-    # The downscaled copies are made on a second thread while dzsave runs: JPEG decoding inside
+    # The downscaled images are made on a second thread while dzsave runs: JPEG decoding inside
     # dzsave is serial, so a core is free for them and they cost (almost) no wall time.
     extras_dir = tmp / "extras"
     with ThreadPoolExecutor(max_workers=1) as side:
         extras = side.submit(_make_sizes, src, image if in_memory else None, width, height, settings, extras_dir)
         image.dzsave(str(out), layout="iiif3", tile_size=settings.tile, overlap=0, id="tiles",
                      suffix=f".jpg[Q={settings.quality},keep=none]")
-        sizes, biggest = extras.result()
+        copies, biggest = extras.result()
     # dzsave's own info.json has a placeholder id and no sizes; vips-properties.xml is noise.
     scale_factors = json.loads((out / "info.json").read_text())["tiles"][0]["scaleFactors"]
     (out / "info.json").unlink()
@@ -193,40 +200,60 @@ def _tile_into(src: ScanSource, settings: TileSettings, tmp: Path) -> None:
         os.replace(path, target)
     capped = biggest != (width, height)
     if capped:
-        # The capped full image is also a listed size: the same bytes under its w,h name.
+        # The capped full image is also a size the pages use: the same bytes under its w,h name.
         same = out / "full" / f"{biggest[0]},{biggest[1]}" / "0" / "default.jpg"
         same.parent.mkdir(parents=True, exist_ok=True)
         same.unlink(missing_ok=True)
         os.link(out / "full" / "max" / "0" / "default.jpg", same)
 
-    tileset = TileSet(folder=out, width=width, height=height, scale_factors=scale_factors,
-                      tile=settings.tile, sizes=sizes, max_width=biggest[0] if capped else None,
-                      max_height=biggest[1] if capped else None)
+    max_w, max_h = (biggest if capped else (None, None))
+    tileset = TileSet(folder=out, width=width, height=height, scale_factors=scale_factors, tile=settings.tile,
+                      sizes=pyramid_sizes(width, height, scale_factors, max_w, max_h), copies=copies,
+                      max_width=max_w, max_height=max_h)
     _fill_gaps(src, tileset, settings)
     (tmp / "tiles.json").write_text(json.dumps({
         "width": width, "height": height, "scale_factors": scale_factors, "tile": settings.tile,
-        "sizes": sizes, "max_width": tileset.max_width, "max_height": tileset.max_height,
+        "sizes": tileset.sizes, "copies": copies, "max_width": max_w, "max_height": max_h,
         "scan": src.shown, "page": src.page,
     }), encoding="utf-8")
 
 
+def dzsave_scale_factors(width: int, height: int, tile: int) -> list[int]:
+    """The scale factors dzsave gives: halve until the whole image fits in one tile."""
+    k = 0
+    while math.ceil(width / 2 ** k) > tile or math.ceil(height / 2 ** k) > tile:
+        k += 1
+    return [2 ** i for i in range(k + 1)]
+
+
 def _make_sizes(src: ScanSource, image: pyvips.Image | None, width: int, height: int, settings: TileSettings,
                 folder: Path) -> tuple[list[tuple[int, int]], tuple[int, int]]:
-    """full/max (capped) and the listed sizes into folder; returns (sizes, full/max size)."""
+    """Into folder: full/max (capped), the pages' copies and the listed pyramid sizes.
+    Returns (copies, full/max size)."""
     cap = min(settings.max_size, max(width, height))
     biggest = (image.thumbnail_image(cap, height=cap, size="down") if image is not None
                else _downscaled(src, cap)).copy_memory()
     _save(biggest, folder / "full" / "max" / "0" / "default.jpg", settings)
-    sizes = []
-    for long_side in settings.sizes:
+    capped = (biggest.width, biggest.height) != (width, height)
+    # The listed sizes come from the full-resolution pixels when they are in memory, else
+    # from the capped image (they are never larger than it).
+    source = image if image is not None else biggest
+    limit = (biggest.width, biggest.height) if capped else (None, None)
+    for w, h in pyramid_sizes(width, height, dzsave_scale_factors(width, height, settings.tile), *limit):
+        if w <= settings.tile and h <= settings.tile:
+            continue  # the pyramid's top tile, which dzsave writes as full/w,h
+        _save(source.thumbnail_image(w, height=h, size="force"), folder / "full" / f"{w},{h}" / "0" / "default.jpg",
+              settings)
+    copies = []
+    for long_side in settings.copies:
         if long_side >= max(biggest.width, biggest.height):
             continue
         small = biggest.thumbnail_image(long_side, height=long_side)
-        sizes.append((small.width, small.height))
+        copies.append((small.width, small.height))
         _save(small, folder / "full" / f"{small.width},{small.height}" / "0" / "default.jpg", settings)
-    if (biggest.width, biggest.height) != (width, height):
-        sizes.append((biggest.width, biggest.height))
-    return sizes, (biggest.width, biggest.height)
+    if capped:
+        copies.append((biggest.width, biggest.height))
+    return copies, (biggest.width, biggest.height)
 
 
 def _downscaled(src: ScanSource, long_side: int) -> pyvips.Image:
@@ -242,18 +269,25 @@ def _save(image: pyvips.Image, path: Path, settings: TileSettings) -> None:
 
 
 def _fill_gaps(src: ScanSource, tiles: TileSet, settings: TileSettings) -> int:
-    """Render any tile a viewer would ask for that dzsave did not write (rounding at edges)."""
+    """Render any image a viewer would ask for that dzsave did not write (rounding at edges),
+    for every OpenSeadragon build in use; `w,` names are links to the `w,h` image."""
     info = tiles.info("tiles")
-    missing = [p for p in list(tile_paths(info)) + list(static_paths(info)) if not (tiles.folder / p).is_file()]
-    if not missing:
-        return 0
-    image = open_scan(src, sequential=False)
-    for rel in missing:
-        region, size = rel.split("/")[:2]
-        x, y, w, h = (0, 0, tiles.width, tiles.height) if region == "full" else map(int, region.split(","))
-        part = image.crop(x, y, w, h)
-        if size != "max":
-            sw, sh = map(int, size.split(","))
-            part = part.thumbnail_image(sw, height=sh, size="force")
-        _save(part, tiles.folder / rel, settings)
+    wanted = sorted(all_tile_paths(info) | set(static_paths(info)))
+    missing = [p for p in wanted if not (tiles.folder / p).is_file()]
+    render = [p for p in missing if not p.split("/")[1].endswith(",")]
+    if render:
+        image = open_scan(src, sequential=False)
+        for rel in render:
+            region, size = rel.split("/")[:2]
+            x, y, w, h = (0, 0, tiles.width, tiles.height) if region == "full" else map(int, region.split(","))
+            part = image.crop(x, y, w, h)
+            if size != "max":
+                sw, sh = map(int, size.split(","))
+                part = part.thumbnail_image(sw, height=sh, size="force")
+            _save(part, tiles.folder / rel, settings)
+    for w, h in tiles.sizes:
+        link = tiles.folder / "full" / f"{w}," / "0" / "default.jpg"
+        if not link.is_file():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(tiles.folder / "full" / f"{w},{h}" / "0" / "default.jpg", link)
     return len(missing)
