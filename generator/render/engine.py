@@ -24,8 +24,11 @@ from ..publish import link_tree
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every build
 
 OVERRIDES = Path(__file__).parent / "overrides"
+HOOKS = Path(__file__).parent / "mkdocs_hooks.py"
+# The MkDocs and Material releases whose documented interfaces this module uses (pyproject pins them).
+ENGINE = {"mkdocs": "1.6.", "mkdocs-material": "9."}
 # Settings the generator owns; a value in mkdocs.yml for these is replaced.
-OWNED = {"nav", "docs_dir", "site_dir", "plugins", "site_url", "use_directory_urls", "INHERIT"}
+OWNED = {"nav", "docs_dir", "site_dir", "plugins", "hooks", "site_url", "use_directory_urls", "INHERIT"}
 MARKDOWN_EXTENSIONS: list[Any] = [
     "attr_list",
     "md_in_html",
@@ -61,6 +64,7 @@ def mkdocs_config(ctx: BuildContext, lang: str, out: Path) -> dict[str, Any]:
         site_dir=str(out),
         use_directory_urls=True,
         plugins=[],  # no Material search: the site's search is Pagefind
+        hooks=[str(HOOKS)],
         nav=nav,
         theme=theme,
         extra=extra,
@@ -91,100 +95,34 @@ def _build_one(job: tuple[str, bool, str, str, str, str, list[str]]) -> tuple[st
         # Changed or removed pages: their old HTML goes first (removed pages' for good).
         for rel in list(ALWAYS_WRITTEN) + changed:
             _remove_page(Path(html), _html_for(rel))
-    from mkdocs import utils
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    # The rendered HTML is hard-linked into the published site; a file MkDocs writes again
-    # must become a new file, never be overwritten in place under readers.
-    utils.write_file = _write_new
-    utils.copy_file = _copy_new
-    _quicker_canonical_urls()
-    _compiled_templates_kept(Path(html).parent / "jinja")
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     log.setLevel(logging.WARNING)
+    handler.addFilter(_not_the_dirty_notice)
     config = load_config(config_file=config_path)
     build(config, dirty=dirty)
     placed = link_tree(Path(html), Path(site))
-    # A dirty build is safe here (see render_html); MkDocs' general caution about it is noise.
-    return "\n".join(line for line in stream.getvalue().splitlines() if "'dirty' build" not in line
-                      and "--dirty" not in line), placed, docs_state
+    return stream.getvalue().strip(), placed, docs_state
 
 
-def _quicker_canonical_urls() -> None:
-    """MkDocs makes every page's canonical URL with urljoin and urlsplit: 0.4 s of each
-    language's run at 10,000 pages, when a page's URL is a plain relative path (all of ours)
-    and the result is the site URL followed by it. Such URLs take the short way, with the
-    same result; any other the original one."""
-    from urllib.parse import urlsplit
-
-    from mkdocs.structure.pages import Page
-
-    original = Page._set_canonical_url
-    paths: dict[str, str] = {}
-
-    def canonical(self, base: str | None) -> None:
-        url = self.url
-        if base and not (url[:1] in "/.?#" and url) and ":" not in url and "?" not in url and "#" not in url \
-                and "%" not in url and "\\" not in url and not any(seg in (".", "..") for seg in url.split("/")):
-            if not base.endswith("/"):
-                base += "/"
-            path = paths.get(base)
-            if path is None:
-                path = paths[base] = urlsplit(base).path
-            self.canonical_url = base + url
-            self.abs_url = path + url
-        else:
-            original(self, base)
-
-    Page._set_canonical_url = canonical
-
-
-def _compiled_templates_kept(folder: Path) -> None:
-    """The theme's templates compiled once, not on every run (a quarter of a second each
-    time): Jinja's bytecode cache, which checks each template's source before using it."""
-    import jinja2
-    from mkdocs.theme import Theme
-
-    original = Theme.get_env
-
-    def get_env(self) -> jinja2.Environment:
-        env = original(self)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-        except OSError:
-            pass  # compiled each time, as before
-        return env
-
-    Theme.get_env = get_env
-
-
-def _write_new(content: bytes, output_path: str) -> None:
-    os.makedirs(os.path.dirname(output_path), exist_ok=True)
-    tmp = f"{output_path}.tmp-{os.getpid()}"
-    with open(tmp, "wb") as f:
-        f.write(content)
-    os.replace(tmp, output_path)
-
-
-def _copy_new(source_path: str, output_path: str) -> None:
-    if os.path.isdir(output_path):
-        output_path = os.path.join(output_path, os.path.basename(source_path))
-    os.makedirs(os.path.dirname(output_path), exist_ok=True)
-    tmp = f"{output_path}.tmp-{os.getpid()}"
-    shutil.copyfile(source_path, tmp)
-    os.replace(tmp, output_path)
+def _not_the_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build that links may be stale; ours are safe (render_html
+    renders everything again whenever the settings or navigation change), so that one notice
+    is not shown to librarians. tests/test_engine.py fails if MkDocs changes where it says it."""
+    return not (record.name == "mkdocs.commands.build" and "'dirty' build" in record.getMessage())
 
 
 def _engine_key(config_text: str) -> str:
     """What every page's HTML depends on besides its own Markdown: settings, theme, overrides."""
     h = hashlib.sha256(config_text.encode("utf-8"))
     h.update(f"mkdocs {version('mkdocs')} material {version('mkdocs-material')}".encode())
+    h.update(HOOKS.read_bytes())
     for path in sorted(OVERRIDES.rglob("*")):
         if path.is_file():
             h.update(path.relative_to(OVERRIDES).as_posix().encode() + b"\0" + path.read_bytes())
@@ -236,6 +174,22 @@ def _read(path: Path) -> str:
 ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 
+def check_engine() -> None:
+    """Stop with a clear message when the installed MkDocs or Material is not the release
+    this module was written for (an upgrade must come with a look at this module)."""
+    for name, wanted in ENGINE.items():
+        try:
+            have = version(name)
+        except Exception:
+            have = "none"
+        if not have.startswith(wanted):
+            raise BuildError(
+                Text(f"{name} {have} が入っています。sitegen は {name} {wanted}x 用です。",
+                     f"{name} {have} is installed; sitegen is made for {name} {wanted}x."),
+                Text("リポジトリで make site（または .venv/bin/pip install -e .）を実行して、決められた版を入れてください。",
+                     "run make site (or .venv/bin/pip install -e .) in the repository to install the pinned versions."))
+
+
 def render_html(ctx: BuildContext) -> list[str]:
     """Build both languages and assemble them in ctx.site; return MkDocs' warnings.
 
@@ -246,6 +200,7 @@ def render_html(ctx: BuildContext) -> list[str]:
     is rendered again is written as a new file (see _build_one), so the published site never
     changes under readers. Builds of one repo take turns (pipeline.build holds a lock).
     """
+    check_engine()
     state = ctx.cache / "render"
     state.mkdir(parents=True, exist_ok=True)
     jobs = []
