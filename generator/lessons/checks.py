@@ -28,7 +28,7 @@ def check_lesson(lesson: Lesson, root: Path, glossary: dict[str, str] | None = N
         glossary, problems = load_glossary(root)
     else:
         problems = []
-    rel, lines, first = lesson.source, lesson.body.split("\n"), _body_first_line(lesson, root)
+    rel, lines, first = lesson.source, lesson.body.split("\n"), lesson.body_line
     result = convert_lesson(lesson, glossary)
     problems += _pictures(lesson, root, lines, first, result.pictures)
     if "steps" not in result.sections:
@@ -56,17 +56,6 @@ def check_lesson(lesson: Lesson, root: Path, glossary: dict[str, str] | None = N
     problems += readability_warnings(lesson.body, rel, first)
     problems += front_matter_warnings(_front_texts(lesson, root), rel)
     return problems
-
-
-def _body_first_line(lesson: Lesson, root: Path) -> int:
-    """The file line of the body's first line as the lesson holds it: the model strips the
-    body, and with it the blank lines after the front matter."""
-    try:
-        _, raw, line = split_front_matter(read_utf8(root / lesson.source, lesson.source), lesson.source)
-    except (ContentErrors, OSError):
-        return lesson.body_line
-    lead = raw[:len(raw) - len(raw.lstrip())]
-    return line + lead.count("\n") if lead and not lesson.body[:1].isspace() else line
 
 
 def _front_texts(lesson: Lesson, root: Path) -> list[tuple[str, int | None]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from ..errors import FieldError, Text
 from .common import CleanStr, Model, OneLine, Slug, not_reserved
@@ -50,6 +50,7 @@ class LessonMeta(Model):
 class Lesson(Model):
     slug: Annotated[Slug, not_reserved("lessons")]
     meta: LessonMeta
-    body: str  # Markdown, as written
+    # Markdown, as written (not stripped: its line n is the file's line body_line + n)
+    body: Annotated[str, StringConstraints(strip_whitespace=False)]
     body_line: int  # the file line where the body starts (for messages)
     source: str  # path relative to the repo
