@@ -260,3 +260,35 @@ def test_links_pipes_and_folders_under_content_names_are_reported(repo):
     _refused(result, "archive/leak.yml", "lessons/leak.md", "lessons/schedule/courses/leak.yml", "link to another file",
              "archive/pipe.yml", "archive/folder.yml", "not a regular file")
     assert "root:" not in result.stderr
+
+
+def test_one_build_with_hostile_input_of_every_class_changes_nothing(repo, tmp_path):
+    """Every class at once: the build stops with messages naming each file, site/ is as it
+    was, and nothing beside the repository or in its content folders was written."""
+    assert sitegen(repo, "build", "--quiet", "--today", TODAY).returncode == 0
+    before_site = tree_digest(repo / "site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret", encoding="utf-8")
+    before_outside = _listing(outside)
+    hostile = repo / "lessons" / "hostile-refs.md"
+    lesson = (repo / "lessons" / "dengen-to-botan.md").read_text(encoding="utf-8")
+    hostile.write_text(lesson + f"\n![秘密][s]\n\n[s]: ../../../{os.path.relpath(outside, repo)}/secret.txt\n"
+                       "[x](jav&#x61;script:alert(1))\n", encoding="utf-8")
+    (repo / "archive" / "page.yml").write_text(_record("page"), encoding="utf-8")
+    (repo / "archive" / "leak.yml").symlink_to(outside / "secret.txt")
+    course = repo / "lessons" / "schedule" / "courses" / "hajimete-sumaho.yml"
+    course.write_text(course.read_text(encoding="utf-8").replace("until: 2026-12-15", "until: 2099-12-15"), encoding="utf-8")
+    venues = repo / "lessons" / "schedule" / "venues.yml"
+    venues.write_text(venues.read_text(encoding="utf-8").replace("rooms: [第1学習室", 'rooms: ["第1\\n学習室"', 1),
+                      encoding="utf-8")
+    before_content = {name: _listing(repo / name) for name in ("archive", "images", "lessons")}
+    result = sitegen(repo, "build", "--quiet", "--today", TODAY)
+    _refused(result, "lessons/hostile-refs.md", "archive/page.yml", "archive/leak.yml",
+             "lessons/schedule/courses/hajimete-sumaho.yml", "lessons/schedule/venues.yml")
+    assert "secret" not in result.stderr.replace("secret.txt", "")
+    assert tree_digest(repo / "site") == before_site
+    assert _listing(outside) == before_outside
+    assert {name: _listing(repo / name) for name in ("archive", "images", "lessons")} == before_content
+    assert sorted(p.name for p in repo.iterdir()) == sorted(["archive", "images", "lessons", "mkdocs.yml", "site", ".cache",
+                                                             *(["node_modules"] if (repo / "node_modules").exists() else [])])
