@@ -47,11 +47,11 @@ def test_licences_that_do_not_exist_are_refused(written):
 def test_a_record_stores_and_publishes_the_canonical_uri(repo):
     record = repo / "archive" / "hokusai-kanagawa-oki-nami-ura.yml"
     text = record.read_text(encoding="utf-8")
-    line = next(l for l in text.splitlines() if l.startswith("rights:"))
+    line = next(x for x in text.splitlines() if x.startswith("rights:"))
     record.write_text(text.replace(line, "rights: CC BY 4.0"), encoding="utf-8")
     bad = repo / "archive" / "kanda-myojin-hikifuda.yml"
     bad_text = bad.read_text(encoding="utf-8")
-    bad_line = next(l for l in bad_text.splitlines() if l.startswith("rights:"))
+    bad_line = next(x for x in bad_text.splitlines() if x.startswith("rights:"))
     bad.write_text(bad_text.replace(bad_line, "rights: https://creativecommons.org/licenses/by/5.0/"), encoding="utf-8")
     result = sitegen(repo, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from ..errors import FieldError, Text
 from .archive import CreatorRole
-from .common import CleanStr, LangLineStr, LangStr, Model, OneLine, Slug, not_reserved
+from .common import LangLineStr, LangStr, Model, OneLine, Slug, not_reserved
 
 
 class Creator(Model):
