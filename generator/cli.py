@@ -1,5 +1,8 @@
 """sitegen: one thin command per task; the work is done by the domain modules.
 
+Each command imports its stage modules when it runs, not at start-up: they bring in pyvips,
+MkDocs and Pagefind, which `sitegen --help` or `sitegen check` need not load.
+
 Every failure a user can cause ends in a message (file, field, what, how to fix) and a
 non-zero exit status, never a traceback.
 """
@@ -12,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .errors import BuildError, ContentErrors, Problem, SiteError, user_lang
+from .errors import BuildError, ContentErrors, SiteError, print_problems, user_lang
 
 Setup = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -42,18 +45,6 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", type=Path, default=Path("."), help="the repository folder (default: here)")
 
 
-def print_problems(problems: list[Problem]) -> None:
-    lang = user_lang()
-    for p in problems:
-        print(p.format(lang), file=sys.stderr)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    if lang == "ja":
-        print(f"エラー {errors} 件、注意 {warnings} 件。", file=sys.stderr)
-    else:
-        print(f"{errors} error(s), {warnings} warning(s).", file=sys.stderr)
-
-
 # --- check -----------------------------------------------------------------------------
 def _check_setup(p: argparse.ArgumentParser) -> None:
     _common(p)
@@ -61,7 +52,6 @@ def _check_setup(p: argparse.ArgumentParser) -> None:
 
 def _check_run(args: argparse.Namespace) -> int:
     from .content import load_content
-
     from .iiif.derive import check_scans
 
     content = load_content(args.root.resolve())  # ContentErrors handled in main()

@@ -7,6 +7,7 @@ English as their locale says. Every stage raises these; only the CLI prints them
 from __future__ import annotations
 
 import os
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -118,3 +119,16 @@ class FieldError(ValueError):
         super().__init__(what.en)
         self.what = what
         self.fix = fix
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Every problem, then the count, on standard error in the reader's language."""
+    lang = user_lang()
+    for p in problems:
+        print(p.format(lang), file=sys.stderr)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if lang == "ja":
+        print(f"エラー {errors} 件、注意 {warnings} 件。", file=sys.stderr)
+    else:
+        print(f"{errors} error(s), {warnings} warning(s).", file=sys.stderr)

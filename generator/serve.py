@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import BuildError, ContentErrors, Text, user_lang
+from .errors import BuildError, ContentErrors, Text, print_problems, user_lang
 from .pipeline import build
 
 WATCHED = ("archive", "images", "lessons", "mkdocs.yml")
@@ -100,8 +100,6 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def _rebuild(root: Path, out: Path, url: str, today: dt.date | None, preview: Preview | None = None) -> bool:
-    from .cli import print_problems
-
     try:
         result = build(root, out=out, site_url=url, today=today, progress=False)
     except ContentErrors as exc:
