@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.librarian.eras import display, era_named, era_of, parse
+from generator.models.eras import display, era_named, era_of, parse
 from generator.models.archive import DateSpan
 
 

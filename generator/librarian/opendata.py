@@ -14,7 +14,7 @@ from ..context import BuildContext, code_digest
 from ..models.archive import TYPE_LABELS, Item
 from ..render.docs import render_page
 from .authorities import creator_name
-from .eras import display as date_display
+from ..models.eras import display as date_display
 
 # 推奨データセット 文化財一覧: the 34 columns, in the standard's order.
 BUNKAZAI_COLUMNS = [

@@ -12,7 +12,7 @@ from ..models.common import RIGHTS_EXAMPLES
 from ..models.rights import canonical_rights
 from .authorities import NameIndex
 from .columns import shown, split_cell
-from .eras import parse as parse_date
+from ..models.eras import parse as parse_date
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _TYPES = {unicodedata.normalize("NFKC", k).casefold(): k for k in ITEM_TYPES} | {

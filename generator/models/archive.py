@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from ..errors import FieldError, Text
-from ..librarian.eras import parse as parse_date
+from .eras import parse as parse_date
 from .common import URL, CleanStr, LangLineStr, LangStr, Model, OneLine, RightsURI, Slug, not_reserved
 
 ItemType = Literal["ukiyo-e", "map", "book", "document", "photo"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..content import Content
 from ..context import LANGS, BuildContext
-from ..librarian.eras import ERAS, display as date_display, era_named, era_of, year_range
+from ..models.eras import ERAS, display as date_display, era_named, era_of, year_range
 from ..models.archive import ROLE_LABELS, Item
 from .docs import cached_page, page_key, render_page, render_template, write_page
 from .items import write_grid

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from ..content import Content
-from ..librarian import eras
+from ..models import eras
 from ..context import LANGS, BuildContext
 from ..errors import BuildError, Text
 from ..models.archive import ITEM_TYPES, ROLE_LABELS, TYPE_LABELS, Item
