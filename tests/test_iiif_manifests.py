@@ -11,27 +11,33 @@ import pytest
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "iiif_presentation_3.json"
 
 
-@pytest.fixture(scope="module")
-def validator():
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
-
-
 def documents(out: Path) -> list[Path]:
     return sorted(out.glob("iiif/*/manifest.json")) + sorted(out.glob("iiif/**/collection.json"))
 
 
-def test_every_manifest_and_collection_validates(sample_site, validator):
-    _, out = sample_site
+def assert_valid_documents(out: Path, manifests: int) -> list[Path]:
+    """Every manifest and collection validates against the shared Presentation 3 schema and
+    parses as iiif-prezi3's model of its type."""
+    from iiif_prezi3 import Collection, Manifest
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
     docs = documents(out)
-    assert len([d for d in docs if d.name == "manifest.json"]) == 4
+    assert len([d for d in docs if d.name == "manifest.json"]) == manifests
+    for doc in docs:
+        text = doc.read_text(encoding="utf-8")
+        errors = [e.message for e in validator.iter_errors(json.loads(text))]
+        assert not errors, f"{doc.relative_to(out)}: {errors[:3]}"
+        (Manifest if doc.name == "manifest.json" else Collection).model_validate_json(text)
+    return docs
+
+
+def test_every_manifest_and_collection_validates(sample_site):
+    _, out = sample_site
+    docs = assert_valid_documents(out, manifests=4)
     assert {d.relative_to(out).as_posix() for d in docs} >= {
         "iiif/collection.json", "iiif/types/map/collection.json", "iiif/types/ukiyo-e/collection.json",
         "iiif/series/fugaku36/collection.json"}
-    for doc in docs:
-        errors = [e.message for e in validator.iter_errors(json.loads(doc.read_text(encoding="utf-8")))]
-        assert not errors, f"{doc.relative_to(out)}: {errors[:3]}"
 
 
 def test_manifest_fields(sample_site):
