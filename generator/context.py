@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
+from .publish import Assembly
 
 LANGS = ("ja", "en")
 
@@ -56,7 +57,7 @@ class BuildContext:
     page_keys_before: dict[str, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
     # The site being put together in work/site (publish.Assembly): steps place files with it.
-    assembly_: Any = None
+    assembly_: Assembly | None = None
 
     @functools.cached_property
     def docs(self) -> Path:
@@ -71,15 +72,14 @@ class BuildContext:
         return self.work / "static"
 
     @property
-    def assembly(self) -> Any:
+    def assembly(self) -> Assembly:
         """What steps place files in the site with (a new tree unless the pipeline recycles one)."""
         if self.assembly_ is None:
-            from .publish import Assembly
             self.assembly_ = Assembly(self.site, None)
         return self.assembly_
 
     @assembly.setter
-    def assembly(self, value: Any) -> None:
+    def assembly(self, value: Assembly) -> None:
         self.assembly_ = value
 
     @property

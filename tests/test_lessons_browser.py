@@ -105,7 +105,8 @@ def test_ruby_renders_above_the_text_and_can_be_turned_off(sample_site, browser)
 def test_text_size_and_contrast_survive_reload_and_moving_to_another_page(sample_site, browser):
     server, _ = sample_site
     page = open_page(browser, server, "lessons/denwa-no-kakekata/", PHONE)
-    body_size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lesson-step')).fontSize)")
+    def body_size():
+        return page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lesson-step')).fontSize)")
     before = body_size()
     toggle = page.get_by_role("button", name="読みやすくする")
     toggle.click()

@@ -82,7 +82,8 @@ def test_upcoming_classes_skip_past_and_cancelled_days():
 
     course = NS(id="c1", lessons=["denwa"], sessions=[])
     other = NS(id="c2", lessons=["camera"], sessions=[])
-    day = lambda d, cancelled=False: NS(course=course, date=dt.date(2026, 12, d), cancelled=cancelled)
+    def day(d, cancelled=False):
+        return NS(course=course, date=dt.date(2026, 12, d), cancelled=cancelled)
     schedule = NS(occurrences=[day(1), day(8, cancelled=True), day(15)])
     [found] = upcoming_courses([course, other], "denwa", dt.date(2026, 12, 2), schedule)
     assert found.course is course and found.next_day == dt.date(2026, 12, 15)

@@ -32,7 +32,7 @@ LESSONS_FROM_PAGE = {"ja": "../", "en": "../../../lessons/"}
 def write(content: Content, ctx: BuildContext) -> None:
     ctx.add_nav(20, "スマホ教室のテキスト", "Lessons", "lessons/index.md")
     glossary, _ = load_glossary(ctx.root)  # its problems were reported by check
-    lessons = sorted(content.lessons, key=lambda l: (LEVELS.index(l.meta.level), l.meta.topic, l.slug))
+    lessons = sorted(content.lessons, key=lambda one: (LEVELS.index(one.meta.level), one.meta.topic, one.slug))
     schedule = ctx.derived.get("schedule")
     courses = {lesson.slug: upcoming_courses(content.courses, lesson.slug, ctx.today, schedule) for lesson in lessons}
     render_page(ctx, "lessons/index.md", "lessons_index.md.j2", {"ja": "スマホ教室のテキスト", "en": "Smartphone lessons"},
@@ -59,10 +59,10 @@ def catalogue(lessons: list[Lesson]) -> list[tuple[str, list[tuple[str, list[Les
     """Levels in teaching order, each with its topics, each with its lessons."""
     out = []
     for level in LEVELS:
-        at_level = [l for l in lessons if l.meta.level == level]
-        topics = sorted({l.meta.topic for l in at_level})
+        at_level = [one for one in lessons if one.meta.level == level]
+        topics = sorted({one.meta.topic for one in at_level})
         if at_level:
-            out.append((level, [(topic, [l for l in at_level if l.meta.topic == topic]) for topic in topics]))
+            out.append((level, [(topic, [one for one in at_level if one.meta.topic == topic]) for topic in topics]))
     return out
 
 
