@@ -110,3 +110,149 @@ def test_manifests_are_built_offline(tmp_path, monkeypatch):
     assert m["items"][0]["width"] == 600
     assert m["items"][0]["items"][0]["items"][0]["body"]["service"][0]["id"] == \
         "https://example.org/archive/iiif/offline/a"
+
+
+def _site_file(server, out: Path, url: str) -> Path:
+    assert url.startswith(server.url), url
+    return out / url[len(server.url):]
+
+
+def test_manifest_links_its_collections_records_and_downloads(sample_site):
+    server, out = sample_site
+    m = json.loads((out / "iiif/hokusai-kanagawa-oki-nami-ura/manifest.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in m["partOf"]] == [server.url + "iiif/collection.json",
+                                              server.url + "iiif/types/ukiyo-e/collection.json",
+                                              server.url + "iiif/series/fugaku36/collection.json"]
+    for ref in m["partOf"]:
+        collection = json.loads(_site_file(server, out, ref["id"]).read_text(encoding="utf-8"))
+        assert m["id"] in [i["id"] for i in collection["items"]], ref["id"]
+    record, table = m["seeAlso"]
+    assert record["format"] == "application/json" and table["format"] == "text/csv"
+    data = json.loads(_site_file(server, out, record["id"]).read_text(encoding="utf-8"))
+    assert data["id"] == "hokusai-kanagawa-oki-nami-ura" and data["manifest"] == m["id"]
+    assert _site_file(server, out, table["id"]).is_file()
+    assert m["navDate"] == "1831-01-01T00:00:00+09:00"
+    assert m["behavior"] == ["individuals"] and m["viewingDirection"] == "left-to-right"
+    assert "start" not in m
+    for download in m["rendering"] + m["items"][0]["rendering"]:
+        assert download["format"] == "image/jpeg" and _site_file(server, out, download["id"]).is_file()
+    assert m["rendering"][0]["label"]["en"] == ["Download image (2,048 px)"]
+    for canvas in m["items"]:
+        assert _site_file(server, out, canvas["thumbnail"][0]["id"]).is_file()
+
+
+def test_collections_carry_attribution_rights_provider_and_thumbnail(sample_site):
+    server, out = sample_site
+    for path in sorted(out.glob("iiif/**/collection.json")):
+        c = json.loads(path.read_text(encoding="utf-8"))
+        assert c["requiredStatement"]["label"]["en"] == ["Attribution"], path  # Mirador 3 fails without it
+        assert c["provider"][0]["type"] == "Agent"
+        assert _site_file(server, out, c["thumbnail"][0]["id"]).is_file()
+        manifests = [json.loads(_site_file(server, out, i["id"]).read_text(encoding="utf-8"))
+                     for i in c["items"] if i["type"] == "Manifest"]
+        rights = {m["rights"] for m in manifests}
+        if len(rights) == 1:
+            assert c["rights"] == rights.pop(), path
+        else:
+            assert "rights" not in c
+            summary = c["metadata"][0]["value"]["en"][0]
+            assert all(r in summary for r in rights), summary
+    series = json.loads((out / "iiif/series/fugaku36/collection.json").read_text(encoding="utf-8"))
+    assert series["partOf"][0]["id"] == server.url + "iiif/collection.json"
+
+
+KANA = __import__("re").compile("[\u3040-\u30ff]")
+
+
+def language_maps(node):
+    if isinstance(node, dict):
+        if node and all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in node.values()) \
+                and set(node) <= {"ja", "en", "none"}:
+            yield node
+        for value in node.values():
+            yield from language_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from language_maps(value)
+
+
+def test_english_is_english_and_labels_are_cased(tmp_path):
+    """An item without an English title: its labels are tagged ja, never Japanese tagged en;
+    field names read 'Artist', not 'artist'; a series known only in Japanese is tagged ja."""
+    import datetime as dt
+
+    import pyvips
+
+    from generator.pipeline import build
+    from iiif_repo import mini_repo
+
+    image = (pyvips.Image.black(600, 400, bands=3) + 60).cast("uchar").copy(interpretation="srgb")
+    repo = mini_repo(tmp_path / "repo", {"only-japanese": [("a.jpg", image)]})
+    (repo / "archive/only-japanese.yml").write_text("""id: only-japanese
+type: ukiyo-e
+title:
+  ja: 英語の題がない資料
+series: edo-meisho-zue
+creators:
+  - name: 歌川広重
+    role: artist
+date: {text: 安政4年}
+rights: https://creativecommons.org/publicdomain/mark/1.0/
+images:
+  - file: a.jpg
+""", encoding="utf-8")
+    (repo / "archive/series.yml").write_text("- id: edo-meisho-zue\n  title: {ja: 江戸名所図会}\n", encoding="utf-8")
+    build(repo, out=tmp_path / "site", site_url="https://example.org/", today=dt.date(2026, 11, 20), progress=False)
+    m = json.loads((tmp_path / "site/iiif/only-japanese/manifest.json").read_text(encoding="utf-8"))
+    assert m["label"] == {"ja": ["英語の題がない資料"]}
+    assert m["homepage"][1]["label"] == {"ja": ["英語の題がない資料"]}
+    assert {"label": {"ja": ["絵師"], "en": ["Artist"]}, "value": {"ja": ["歌川広重"]}} in m["metadata"]
+    assert m["partOf"][-1]["label"] == {"ja": ["江戸名所図会"]}
+    assert m["navDate"] == "1857-01-01T00:00:00+09:00"
+    docs = [m] + [json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "site").glob("iiif/**/collection.json")]
+    for doc in docs:
+        for lang_map in language_maps(doc):
+            for text in lang_map.get("en", []):
+                assert not KANA.search(text), f"Japanese tagged en: {text}"
+
+
+def test_books_and_scrolls_read_right_to_left_and_start_where_the_record_says(tmp_path):
+    import datetime as dt
+
+    import pyvips
+
+    from generator.pipeline import build
+    from iiif_repo import mini_repo
+
+    page = (pyvips.Image.black(400, 600, bands=3) + 200).cast("uchar").copy(interpretation="srgb")
+    repo = mini_repo(tmp_path / "repo", {"ehon": [("p1.jpg", page), ("p2.jpg", page), ("p3.jpg", page)],
+                                         "emaki": [("s1.jpg", page)], "western": [("w1.jpg", page)]}, type_="book")
+    record = (repo / "archive/ehon.yml").read_text(encoding="utf-8")
+    (repo / "archive/ehon.yml").write_text(record + "start: p2.jpg\n", encoding="utf-8")
+    record = (repo / "archive/emaki.yml").read_text(encoding="utf-8").replace("type: book", "type: document")
+    (repo / "archive/emaki.yml").write_text(record + "behavior: continuous\n", encoding="utf-8")
+    record = (repo / "archive/western.yml").read_text(encoding="utf-8")
+    (repo / "archive/western.yml").write_text(record + "viewing_direction: left-to-right\n", encoding="utf-8")
+    build(repo, out=tmp_path / "site", site_url="https://example.org/", today=dt.date(2026, 11, 20), progress=False)
+
+    def manifest(item_id):
+        return json.loads((tmp_path / f"site/iiif/{item_id}/manifest.json").read_text(encoding="utf-8"))
+
+    ehon, emaki, western = manifest("ehon"), manifest("emaki"), manifest("western")
+    assert (ehon["behavior"], ehon["viewingDirection"]) == (["paged"], "right-to-left")
+    assert ehon["start"] == {"id": "https://example.org/iiif/ehon/canvas/2", "type": "Canvas"}
+    assert (emaki["behavior"], emaki["viewingDirection"]) == (["continuous"], "right-to-left")
+    assert (western["behavior"], western["viewingDirection"]) == (["paged"], "left-to-right")
+
+
+def test_a_start_that_is_not_a_scan_is_one_clear_message(repo):
+    from test_content_errors import sitegen
+
+    path = repo / "archive/kanda-myojin-hikifuda.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "start: inside.jpg\n", encoding="utf-8")
+    for lang, words in (("en", "how to fix:"), ("ja", "直し方")):
+        result = sitegen(repo, "check", lang=lang)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert "archive/kanda-myojin-hikifuda.yml" in result.stderr and "start" in result.stderr, result.stderr
+        assert "inside.jpg" in result.stderr and words in result.stderr, result.stderr
+        assert "front.jpg" in result.stderr, "the message lists the scans that can be named"

@@ -1,4 +1,7 @@
-"""Language maps for IIIF (`{"ja": [..], "en": [..]}`) from the content's texts."""
+"""Language maps for IIIF (`{"ja": [..], "en": [..]}`) from the content's texts.
+
+English appears only where there is English: a text without it is tagged `ja`, an id or a
+code `none`, never Japanese tagged `en`."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,17 +14,30 @@ def lang_map(value: Any, en: str | None = None) -> dict[str, list[str]]:
     if isinstance(value, LangText):
         ja, en = value.ja, value.en
     elif isinstance(value, dict):
-        ja, en = value.get("ja") or value.get("en") or "", value.get("en")
+        ja, en = value.get("ja"), value.get("en")
     elif isinstance(value, tuple):
         ja, en = value
     elif hasattr(value, "ja"):  # authority titles (SeriesTitle) and other ja/en models
         ja, en = value.ja, getattr(value, "en", None)
     else:
         ja = str(value)
-    out = {"ja": [ja]}
+    out = {}
+    if ja:
+        out["ja"] = [ja]
     if en:
         out["en"] = [en]
-    return out
+    return out or {"none": [""]}
+
+
+def label_map(pair: tuple[str, str]) -> dict[str, list[str]]:
+    """A field name as a label: the English word capitalised ("artist" -> "Artist")."""
+    ja, en = pair
+    return both(ja, en[:1].upper() + en[1:])
+
+
+def title_map(title: Any) -> dict[str, list[str]]:
+    """An item's title: Japanese, and English when the record has it."""
+    return lang_map((title.ja, title.en))
 
 
 def both(ja: str, en: str) -> dict[str, list[str]]:
@@ -35,3 +51,10 @@ def series_title(content: Any, series_id: str) -> Any:
     if title is None and isinstance(entry, dict):
         title = entry.get("title")
     return title if title else series_id
+
+
+def series_label(content: Any, series_id: str) -> dict[str, list[str]]:
+    """The series' title as a language map; a series the authority does not know is shown by
+    its id, which is in no language."""
+    title = series_title(content, series_id)
+    return {"none": [series_id]} if isinstance(title, str) else lang_map(title)

@@ -25,6 +25,10 @@ ROLE_LABELS = {
     "carver": ("彫師", "carver"), "printer": ("摺師", "printer"), "cartographer": ("作図", "cartographer"),
     "photographer": ("撮影", "photographer"), "editor": ("編者", "editor"),
 }
+ViewingDirection = Literal["left-to-right", "right-to-left", "top-to-bottom", "bottom-to-top"]
+# How a viewer shows the scans: one by one (prints, maps, sheets), as the pages of a book,
+# or joined edge to edge (a scroll).
+Behavior = Literal["individuals", "paged", "continuous"]
 SCAN_SUFFIXES = (".jpg", ".jpeg", ".tif", ".tiff", ".png")
 _SCAN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -145,10 +149,43 @@ class Source(Model):
     credit: LangStr | None = None
 
 
+class ControlPoint(Model):
+    """A pixel of the scan (from its top left corner) and where that spot is on the earth."""
+
+    x: float = Field(ge=0)
+    y: float = Field(ge=0)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 class ScanRef(Model):
     file: ScanName
     label: LangLineStr | None = None
     page: int | None = Field(default=None, ge=0)  # TIFF page to use (multi-page scans); first by default
+    # Ground control points of a map sheet: three or more, not all on one line, make the
+    # sheet georeferenced (an Allmaps-readable annotation is published with its manifest).
+    gcps: list[ControlPoint] | None = None
+
+    @model_validator(mode="after")
+    def _enough_points(self) -> "ScanRef":
+        if self.gcps is None:
+            return self
+        if len(self.gcps) < 3:
+            raise FieldError(
+                Text(f"基準点（gcps）が{len(self.gcps)}個しかありません。地図を重ねるには3個以上いります。",
+                     f"only {len(self.gcps)} ground control point(s) (gcps); overlaying the map needs three or more."),
+                Text("画像上の点（x, y）と今の地図での位置（lat, lon）の組を3つ以上、離れた場所で書いてください。",
+                     "give three or more pairs of a scan pixel (x, y) and its place today (lat, lon), far apart."),
+            )
+        a, b = self.gcps[0], self.gcps[1]
+        if all(abs((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) < 1e-9 for p in self.gcps[2:]):
+            raise FieldError(
+                Text("基準点（gcps）が画像の上で一直線に並んでいて、地図を重ねられません。",
+                     "the ground control points (gcps) lie on one line in the scan, so the map cannot be overlaid."),
+                Text("一直線に並ばない点（例: 地図の三つの角の近く）を選んでください。",
+                     "choose points that are not on one line (for example near three corners of the map)."),
+            )
+        return self
 
 
 class Item(Model):
@@ -167,6 +204,10 @@ class Item(Model):
     source: Source | None = None
     # Empty while an item is catalogued but not yet scanned: its page shows the record only.
     images: list[ScanRef] = []
+    # How IIIF viewers show the scans; by default from the type (see viewing_defaults).
+    viewing_direction: ViewingDirection | None = None
+    behavior: Behavior | None = None
+    start: ScanName | None = None  # the scan a viewer opens at (one of images' files); the first by default
 
     @model_validator(mode="after")
     def _unique_images(self) -> "Item":
@@ -178,4 +219,21 @@ class Item(Model):
                     Text("重複している行を消してください。", "remove the repeated entry."),
                 )
             seen.add(scan.file)
+        if self.start is not None and self.start not in seen:
+            names = ", ".join(sorted(seen)) or "-"
+            raise FieldError(
+                Text(f"start の「{self.start}」は images に書かれていません。",
+                     f"start names '{self.start}', which is not among the images."),
+                Text(f"images の file のどれか（{names}）を書くか、start を消してください。",
+                     f"write one of the images' files ({names}), or remove start."),
+            )
         return self
+
+    def viewing(self) -> tuple[str, str]:
+        """(behavior, viewingDirection) for IIIF: the record's, else the type's defaults. Japanese
+        books and scrolls read from right to left; a book is shown as pages, a scroll as one
+        continuous strip; prints, maps, documents and photos one by one."""
+        behavior = self.behavior or ("paged" if self.type == "book" else "individuals")
+        direction = self.viewing_direction or ("right-to-left" if behavior in ("paged", "continuous")
+                                               else "left-to-right")
+        return behavior, direction
