@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentErrors, Problem, Text
 from .librarian.authorities import load_authorities
+from .librarian.plausibility import content_problems
 from .models.archive import Item, ScanRef
 from .models.common import clean_text, problems_from_validation
 from .models.lessons import Lesson, LessonMeta
@@ -368,6 +369,7 @@ def load_content(root: Path) -> Content:
     lessons = load_lessons(root, problems)
     venues, courses = load_schedule(root, problems, {lesson.slug for lesson in lessons})
     problems.extend(check_schedule(root, venues, courses))  # dates, rooms, clashes: schedule/validate.py
+    problems.extend(content_problems(root, items, creators, courses))  # unlikely facts: librarian/plausibility.py
     errors = [p for p in problems if p.is_error]
     if errors:
         raise ContentErrors(problems)

@@ -16,16 +16,23 @@ from ..content import Content
 from ..context import BuildContext
 from ..errors import ContentErrors, Problem, Text, printable
 from ..render.docs import render_page
+from ..render.engine import noindex
 from .dedupe import FingerprintCache, ScanProblem, find_duplicates
+from .plausibility import ReadingCheck, file_lines, item_doubts, session_doubts
 
 DEEP_ZOOM_MIN = 2000  # px on the long side: below this, deep zoom shows little more than the page
 
 
 @dataclass
 class Finding:
-    item: str
+    item: str  # an item id, or for a class a session id
     detail: str = ""
     detail_en: str = ""
+    page: str = ""  # the site path to look at, when it is not items/<item>/
+
+    @property
+    def path(self) -> str:
+        return self.page or f"items/{self.item}/"
 
 
 @dataclass
@@ -47,6 +54,11 @@ def build_report(content: Content, cache_dir: Path | None) -> list[Section]:
         Section("duplicate", "重複しているかもしれない画像", "Possible duplicate scans"),
         Section("unread-date", "西暦に読み替えられない年代", "Dates that could not be read as years"),
         Section("unlinked-name", "典拠（creators.yml）につながっていない作者名", "Creator names not linked to creators.yml"),
+        Section("no-date", "年代がない", "No date"),
+        Section("lifetime", "作者の生没年と合わない年代", "Dates outside the creator's lifetime"),
+        Section("same-title", "ほかの資料と同じタイトル", "The same title as another item"),
+        Section("reading", "タイトルと合わないかもしれない読み", "Readings that may not match the title"),
+        Section("weekly", "期間や回数が不自然な毎週の教室", "Weekly classes with an unlikely span or number"),
     ]}
     cache = FingerprintCache(cache_dir)
     prints = {}
@@ -59,7 +71,9 @@ def build_report(content: Content, cache_dir: Path | None) -> list[Section]:
             sections["no-reading"].findings.append(Finding(item.id))
         if item.type == "map" and (item.place is None or not item.place.has_coordinates):
             sections["no-coordinates"].findings.append(Finding(item.id))
-        if item.date is not None and item.date.start is None:
+        if item.date is None:
+            sections["no-date"].findings.append(Finding(item.id))
+        elif item.date.start is None:
             sections["unread-date"].findings.append(Finding(item.id, item.date.text, item.date.text))
         for ref in item.creators:
             if ref.id is None and ref.name is not None:
@@ -83,6 +97,13 @@ def build_report(content: Content, cache_dir: Path | None) -> list[Section]:
         sections["duplicate"].findings.append(Finding(dup.a.split("/")[0], f"{dup.a} ＝ {dup.b}（{kind_ja}）",
                                                       f"{dup.a} = {dup.b} ({kind_en})"))
     cache.save()
+    readings = ReadingCheck(cache_dir)
+    for doubt in item_doubts(content.items, content.creators, file_lines(None), readings) + \
+            session_doubts(content.courses, file_lines(None)):
+        what = doubt.problem.what
+        page = "" if doubt.page == f"items/{doubt.subject}/" else doubt.page
+        sections[doubt.check].findings.append(Finding(doubt.subject, what.ja, what.en, page))
+    readings.save()
     return list(sections.values())
 
 
@@ -145,10 +166,10 @@ def findings_csv(sections: list[Section], content: Content, ctx: BuildContext) -
     writer.writerow(["確認すること", "Check", "資料ID", "タイトル", "詳細", "Detail", "ページ"])
     for s in sections:
         for f in s.findings:
-            title = titles.get(f.item)
+            title = None if f.page else titles.get(f.item)
             writer.writerow([spreadsheet_cell(cell) for cell in (
                 s.ja, s.en, f.item, title.ja if title else "", f.detail or "", f.detail_en or "",
-                ctx.url(f"items/{f.item}/"))])
+                ctx.url(f.path))])
     return "\ufeff" + out.getvalue()
 
 
@@ -158,8 +179,9 @@ def write(content: Content, ctx: BuildContext) -> None:
     folder = ctx.static / "report"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / CSV_NAME).write_text(findings_csv(sections, content, ctx), encoding="utf-8", newline="")
-    shown = {f.item for s in sections for f in s.findings[:SHOWN]}
+    shown = {f.item for s in sections for f in s.findings[:SHOWN] if not f.page}  # items' titles only
     titles = {i.id: i.title for i in content.items if i.id in shown}
+    noindex(ctx, "report/index.md")  # staff only: not in search engines or sitemap.xml
     render_page(ctx, "report/index.md", "report.md.j2", {"ja": "品質レポート（職員用）", "en": "Quality report (staff)"},
                 sections=sections, titles=titles, today=ctx.today.isoformat(), shown=SHOWN, csv_name=CSV_NAME,
                 meta={"hide": ["navigation", "toc"], "search": {"exclude": True}})
