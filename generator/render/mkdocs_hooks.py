@@ -5,10 +5,13 @@ The rendered HTML is kept between builds and hard-linked into each published sit
 MkDocs writes again must become a new file, never be overwritten in place under readers: each
 event below removes the old output just before MkDocs writes it (MkDocs then creates a new
 file). The theme's compiled templates are kept between runs with Jinja's bytecode cache.
+Pages listed in extra.sitegen_noindex (engine.noindex: the staff report) are left out of
+sitemap.xml and get a robots meta tag.
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -40,6 +43,17 @@ def on_env(env: jinja2.Environment, config, files):
     return env
 
 
+NOINDEX_KEY = "sitegen_noindex"  # engine.NOINDEX_KEY (a hook module is loaded from its path, not imported)
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>")
+
+
+def on_template_context(context, template_name: str, config):
+    if template_name == "sitemap.xml":
+        hidden = set(config["extra"].get(NOINDEX_KEY) or ())
+        context["pages"] = [f for f in context["pages"] if f.src_uri not in hidden]
+    return context
+
+
 def on_post_template(output_content: str, template_name: str, config):
     path = os.path.join(config["site_dir"], template_name)
     _unlink(path)
@@ -49,4 +63,11 @@ def on_post_template(output_content: str, template_name: str, config):
 
 def on_post_page(output: str, page, config):
     _unlink(page.file.abs_dest_path)
+    if page.file.src_uri in (config["extra"].get(NOINDEX_KEY) or ()):
+        head = _HEAD.search(output)
+        if head is None:  # a theme without <head>: stop rather than publish the page indexable
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"no <head> in the HTML of {page.file.src_uri} for its robots meta tag")
+        output = output[:head.end()] + '<meta name="robots" content="noindex">' + output[head.end():]
     return output
