@@ -13,6 +13,17 @@ def _ja() -> bool:
     return user_lang() == "ja"
 
 
+def _value(value: object) -> str:
+    """A field's value in the dry run's list of changes: one line, short."""
+    from .librarian.columns import shown
+
+    if value is None:
+        return "（なし）" if _ja() else "(none)"
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    return shown(str(value), 80)
+
+
 # --- import ----------------------------------------------------------------------------
 def _import_setup(p: argparse.ArgumentParser) -> None:
     _common(p)
@@ -43,6 +54,9 @@ def _import_run(args: argparse.Namespace) -> int:
         detail = f" ({', '.join(r.fields)})" if r.action == "update" else ""
         scans = f" + {', '.join(r.scans)}" if r.scans else ""
         print(printable(f"{what}: archive/{r.id}.yml{detail}{scans}"))
+        if args.dry_run:
+            for name, old, new in r.changes:
+                print(printable(f"    {name}: {_value(old)} → {_value(new)}"))
     counts = {a: sum(r.action == a for r in plan.rows) for a in ("create", "update", "unchanged")}
     if not args.dry_run:
         from .librarian.records import write_all

@@ -111,13 +111,14 @@ def _not_csv(raw: bytes, rel: str) -> None:
                                 "this is not a CSV file: it holds binary data, not text."), _SAVE_AS_CSV)
 
 
-def decode(raw: bytes, rel: str) -> str:
-    """UTF-8 (with or without BOM) or Shift_JIS/CP932, the two ways Excel saves Japanese CSV."""
+def decode(raw: bytes, rel: str) -> tuple[str, str]:
+    """(text, encoding): UTF-8 (with or without BOM) or Shift_JIS/CP932, the two ways Excel
+    saves Japanese CSV."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     for encoding in ("utf-8", "cp932"):
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise _refuse(rel, Text("文字コードが UTF-8 でも Shift_JIS（CP932）でもありません。",
@@ -247,14 +248,14 @@ def _header(header: list[str], rel: str) -> dict[int, str]:
     return columns
 
 
-def read_rows(path: Path, rel: str) -> tuple[dict[int, str], list[tuple[int, dict[str, str]]]]:
-    """(column index -> column name, [(spreadsheet row number, {column: cell})]).
+def read_rows(path: Path, rel: str) -> tuple[dict[int, str], list[tuple[int, dict[str, str]]], str]:
+    """(column index -> column name, [(spreadsheet row number, {column: cell})], encoding).
 
     Row numbers are those a spreadsheet shows: the header is row 1. Anything that is not a
     readable catalogue raises ContentErrors naming the file, the row and the column."""
     raw = _read(path, rel)
     _not_csv(raw, rel)
-    text = decode(raw, rel)
+    text, encoding = decode(raw, rel)
     rows_in = _rows(text, rel)
     header: list[str] = []
     for _, header in rows_in:
@@ -298,8 +299,60 @@ def read_rows(path: Path, rel: str) -> tuple[dict[int, str], list[tuple[int, dic
                                 "row 1 names the columns, but there are no rows of items below it."),
                       Text("2行目から1行に1点ずつ資料を書いてください（または正しいファイルを指定してください）。",
                            "write one item a row from row 2 (or check that this is the right file)."))
-    return columns, rows
+    return columns, rows, encoding
 
 
 def split_cell(value: str) -> list[str]:
     return [v.strip() for v in value.replace("；", ";").split(";") if v.strip()]
+
+
+# --- characters an Excel Shift_JIS save lost ------------------------------------------------
+# Excel's "CSV (コンマ区切り)" is Shift_JIS (CP932): a character it cannot hold (ō, ū, 𠮷, 﨑 in
+# some fonts, ①…) is written as '?', and the text is damaged for good. Columns of free text,
+# where such a '?' is a lost character (id, file, URLs and numbers are checked elsewhere).
+TEXT_COLUMNS = {"title_ja", "title_en", "reading", "artist_ja", "artist_en", "series", "date", "place_ja", "place_en",
+                "medium_ja", "medium_en", "subjects", "description_ja", "description_en", "institution",
+                "institution_en", "type"}
+_JA = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
+# A '?' inside a word (Sens?ji, T?kaid?), at the start of one (?飾), or touching Japanese text,
+# which writes its question mark full-width (？).
+_LOST = re.compile(rf"(?<=\w)\?(?=\w)|^\?(?=\w)|(?<=[{_JA}])\?|\?(?=[{_JA}])")
+SAVE_AS_UTF8 = Text("Excel で「名前を付けて保存」を選び、ファイルの種類を「CSV UTF-8（コンマ区切り）」にして保存し直し、そのファイルを取り込んでください。",
+                    "in Excel choose Save As and the type 'CSV UTF-8 (コンマ区切り)' (CSV UTF-8, comma delimited), "
+                    "then import that file.")
+
+
+def cp932_lost(cell: str) -> bool:
+    """True when a cell of a Shift_JIS file has a '?' where a character was."""
+    return "?" in cell and bool(_LOST.search(cell))
+
+
+def near(text: str, at: int, width: int = 20) -> str:
+    """The part of a long cell around position at, for a message: '…Shin-?hashi Bri…'."""
+    start, end = max(0, at - width), min(len(text), at + width)
+    return shown(("…" if start else "") + text[start:end] + ("…" if end < len(text) else ""), 2 * width + 2)
+
+
+def lost_position(cell: str) -> int:
+    found = _LOST.search(cell)
+    return found.start() if found else cell.find("?")
+
+
+def cp932_damaged(good: str, cell: str) -> bool:
+    """True when cell is good as a Shift_JIS save leaves it: each character CP932 cannot hold
+    became '?' (or, by Windows' best fit, its letter without the accent: ō -> o)."""
+    if cell == good or len(cell) != len(good) or "?" not in cell and good.isascii():
+        return False
+    lost = False
+    for was, now in zip(good, cell):
+        if was == now:
+            continue
+        try:
+            was.encode("cp932")
+            return False  # a character Shift_JIS holds was changed: an edit, not a loss
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", was)[:1]
+            if now not in ("?", base):
+                return False
+            lost = True
+    return lost

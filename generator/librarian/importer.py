@@ -26,8 +26,10 @@ from ..models.common import RIGHTS_EXAMPLES, SLUG_RE, problems_from_validation
 from ..models.rights import canonical_rights
 from ..yamlfile import load_yaml
 from .authorities import RESERVED_ITEM_IDS, NameIndex, load_authorities
-from .columns import CONTROL_CHARS, read_rows, shown, split_cell
+from .columns import (CONTROL_CHARS, SAVE_AS_UTF8, TEXT_COLUMNS, cp932_damaged, cp932_lost, lost_position, near, read_rows,
+                      shown, split_cell)
 from .dedupe import Fingerprint, FingerprintCache, ScanProblem, looks_alike
+from .plausibility import ReadingCheck
 from .rowrecord import Row, merge
 from .records import Changes, dump_record, slugify
 
@@ -48,6 +50,8 @@ class RowResult:
     action: str  # "create", "update", "unchanged"
     fields: list[str] = field(default_factory=list)  # what an update changes
     scans: list[str] = field(default_factory=list)  # scans copied in
+    # Each changed value of an update: (field, old, new), None where there is none.
+    changes: list[tuple[str, object, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +113,62 @@ def _keep_comments(path: Path, text: str) -> str:
             break
         tail.insert(0, line)
     return "".join(f"{line}\n" for line in head) + text + "".join(f"{line}\n" for line in tail)
+
+
+def _flat(value: object, at: str = "") -> dict[str, object]:
+    """A record as field path -> value: title.ja, creators[0].name.en; a list of plain values
+    (subjects) stays one value."""
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, inner in value.items():
+            out.update(_flat(inner, f"{at}.{key}" if at else str(key)))
+        return out
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        out = {}
+        for k, inner in enumerate(value):
+            out.update(_flat(inner, f"{at}[{k}]"))
+        return out
+    return {at: value}
+
+
+def value_changes(old: dict | None, new: dict) -> list[tuple[str, object, object]]:
+    """(field, old value, new value) of each field that differs, None where there is none."""
+    before, after = _flat(old or {}), _flat(new)
+    return [(key, before.get(key), after.get(key)) for key in list(dict.fromkeys([*after, *before]))
+            if before.get(key) != after.get(key)]
+
+
+def _lost_characters(cells: dict[str, str], old: dict | None, row: Row) -> dict[str, str]:
+    """A Shift_JIS file's cells with the record's own text where the save only lost characters
+    of it (Sens?ji for Sensōji: the record's stays), and an error for any other cell with a
+    lost character: such a file never overwrites good text, and never adds damaged text."""
+    good = [v for v in _flat(old or {}).values() if isinstance(v, str)]
+    good += [s for v in _flat(old or {}).values() if isinstance(v, list) for s in v if isinstance(s, str)]
+    out = dict(cells)
+    for column, value in cells.items():
+        if column not in TEXT_COLUMNS or "?" not in value:
+            continue
+        parts = re.split(r"([;；、,])", value)  # the cells holding several values, a part at a time
+        for whole in ([value], parts):
+            mended = [next((g for g in good if cp932_damaged(g, part)), part) for part in whole]
+            if "".join(mended) != value and not any(cp932_lost(m) for m in mended):
+                out[column] = kept = "".join(mended)
+                at = next(i for i, (a, b) in enumerate(zip(value, kept)) if a != b)
+                row.report(column, Text(f"「{near(value, at)}」は、Shift_JIS で保存したときに文字が失われたものです。"
+                                        f"記録の「{near(kept, at)}」をそのまま残します。",
+                                        f"'{near(value, at)}' lost characters when the file was saved as Shift_JIS; the "
+                                        f"record's '{near(kept, at)}' is kept."),
+                           SAVE_AS_UTF8, warning=True)
+                break
+        else:
+            if cp932_lost(value):
+                at = lost_position(value)
+                row.report(column, Text(f"「{near(value, at)}」の「?」は、Excel がこのファイルを Shift_JIS（CP932）で保存したときに失われた文字です"
+                                        "（ō・ū などや一部の漢字は Shift_JIS にありません）。この行は取り込みません。",
+                                        f"the '?' in '{near(value, at)}' is a character lost when Excel saved this file as Shift_JIS "
+                                        "(CP932), which cannot hold ō, ū and some kanji. This row is not imported."),
+                           SAVE_AS_UTF8)
+    return out
 
 
 def _scan_name(name: str, k: int) -> str:
@@ -181,15 +241,18 @@ def plan_import(root: Path, csv_path: Path, images_dir: Path, rights: str | None
                                                           f"'{rights}' is not an existing licence or rights statement."),
                                          Text(f"例: {RIGHTS_EXAMPLES}", f"for example {RIGHTS_EXAMPLES}"))])
         rights = canonical_rights(rights)
-    _, rows = read_rows(csv_path, rel)
-    return plan_rows(root, rel, rows, lambda name: scan_in(images_dir, name), rights, skip_bad, problems)
+    _, rows, encoding = read_rows(csv_path, rel)
+    return plan_rows(root, rel, rows, lambda name: scan_in(images_dir, name), rights, skip_bad, problems,
+                     cp932=encoding == "cp932")
 
 
 def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan_path: Callable[[str], Path],
               rights: str | None = None, skip_bad: bool = False, problems: list[Problem] | None = None,
-              options: dict[str, str] | None = None) -> ImportPlan:
-    """The work of import for rows from anywhere (the spreadsheet, or `sitegen add`'s options)."""
+              options: dict[str, str] | None = None, cp932: bool = False) -> ImportPlan:
+    """The work of import for rows from anywhere (the spreadsheet, or `sitegen add`'s options).
+    cp932: the rows come from a Shift_JIS file, whose cells may have lost characters."""
     problems = [] if problems is None else problems
+    readings = ReadingCheck(root / ".cache")
     creators, series = load_authorities(root, [], problems)
     creator_index, series_index = NameIndex(creators), NameIndex(series)
     existing = _existing_records(root)
@@ -324,9 +387,11 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
                             f"if this is another item, give it a new id in the id column; to replace that item's scan, "
                             f"put {item_id} in the id column."))
 
+        if cp932:
+            cells = _lost_characters(cells, old, row)
         # --- the record: the existing one, with the fields the spreadsheet holds replaced
         data = merge(copy.deepcopy(old or {}), item_id, cells, sources, rights, row, creator_index, creators,
-                      series_index, series)
+                      series_index, series, readings)
         if row.bad:
             skipped.append(number)
             continue
@@ -361,7 +426,9 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
             changed = sorted(k for k in set(data) | set(old or {}) if (old or {}).get(k) != data.get(k))
             path = root / "archive" / f"{item_id}.yml"
             changes.texts.append((path, _keep_comments(path, dump_record(data))))
-        results.append(RowResult(number, item_id, action, changed, [f"images/{item_id}/{d.name}" for _, d in copies]))
+        values = value_changes(old, data) if action == "update" else []
+        results.append(RowResult(number, item_id, action, changed, [f"images/{item_id}/{d.name}" for _, d in copies],
+                                 values))
     cache.save()
     if skipped and not skip_bad:
         raise ContentErrors(problems)

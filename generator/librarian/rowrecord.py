@@ -2,6 +2,7 @@
 spreadsheet does not hold stay as they are. Problems are reported against row and column."""
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from typing import Any
@@ -12,6 +13,7 @@ from ..models.common import RIGHTS_EXAMPLES
 from ..models.rights import canonical_rights
 from .authorities import NameIndex
 from .columns import shown, split_cell
+from .plausibility import ReadingCheck
 from ..models.eras import parse as parse_date
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
@@ -43,18 +45,61 @@ def _has_japanese(text: str) -> bool:
     return bool(_JAPANESE.search(text))
 
 
-def _set_lang(data: dict, key: str, ja: str, en: str) -> None:
+# A two-language field's English, as messages name it: field -> (ja, en, the English column).
+_ENGLISH = {
+    "title": ("英語のタイトル", "English title", "title_en"),
+    "place": ("場所の英語名", "English place name", "place_en"),
+    "medium": ("技法の英語", "English medium", "medium_en"),
+    "description": ("英語の説明", "English description", "description_en"),
+    "institution": ("所蔵機関の英語名", "English name of the institution", "institution_en"),
+}
+
+
+def _small_change(before: str, after: str) -> bool:
+    """A correction (a typo, a word added) rather than another text."""
+    a, b = (re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)) for t in (before, after))
+    return a in b or b in a or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+
+
+def _set_lang(data: dict, key: str, ja: str, en: str, row: Row | None = None, ja_column: str = "",
+              english: str = "", mirror: bool = True) -> None:
+    """Set a two-language field from its cells so that the two languages agree: when only the
+    Japanese changes, the English written for the old Japanese is kept if the change is small
+    (with a warning to check it), and removed otherwise (the English page then shows the
+    Japanese); either way the row says what happened."""
     if not ja and not en:
         return
     cur = data.get(key)
     cur = {"ja": cur} if isinstance(cur, str) else dict(cur or {})
+    old_ja, old_en = cur.get("ja"), cur.get("en")
     if ja:
         cur["ja"] = ja
-        if not en and not _has_japanese(ja) and not cur.get("en"):
+        if not en and old_en and old_ja and old_ja != ja:
+            if old_en == old_ja:  # one text on both pages (an English name): it follows
+                cur.pop("en")
+            elif row is not None:
+                label_ja, label_en, column = _ENGLISH[english or key]
+                said = Text(f"{label_ja}「{shown(old_en)}」は、前の「{shown(old_ja)}」に合わせて書かれたものです（この表で「{shown(ja)}」に変わります）。",
+                            f"the {label_en} '{shown(old_en)}' was written for the old '{shown(old_ja)}', which this "
+                            f"row changes to '{shown(ja)}'.")
+                if _small_change(old_ja, ja):
+                    row.report(ja_column, Text(said.ja + "小さな直しなので、英語はそのまま残します。",
+                                               said.en + " The change is small, so the English is kept."),
+                               Text(f"英語がまだ合っているか確かめてください。変えるなら {column} 列を足してください。",
+                                    f"check that the English still fits; to change it, add the column {column}."), warning=True)
+                else:
+                    cur.pop("en")
+                    row.report(ja_column, Text(said.ja + "英語は消しました（英語のページには日本語が出ます）。",
+                                               said.en + " The English was removed (English pages show the Japanese "
+                                               "until there is English)."),
+                               Text(f"{column} 列を足して、この行の英語を書いてください（前の英語が合っているなら、それを書いてください）。",
+                                    f"add the column {column} with the English for this row (the old English, if it "
+                                    "still fits)."), warning=True)
+        if mirror and not en and not _has_japanese(ja) and not cur.get("en"):
             cur["en"] = ja  # "The Metropolitan Museum of Art" is English on both pages
     if en:
         cur["en"] = en
-        if "ja" not in cur and not _has_japanese(en):
+        if mirror and "ja" not in cur and not _has_japanese(en):
             cur["ja"] = en  # only an English name is known: Japanese pages show it as written
     data[key] = cur
 
@@ -70,7 +115,8 @@ def _number(text: str, kind: type) -> Any:
 
 
 def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights: str | None, row: Row,
-           creator_index: NameIndex, creators: dict, series_index: NameIndex, series: dict) -> dict:
+           creator_index: NameIndex, creators: dict, series_index: NameIndex, series: dict,
+           readings: ReadingCheck | None = None) -> dict:
     data["id"] = item_id
     if cells.get("type"):
         key = _TYPES.get(unicodedata.normalize("NFKC", cells["type"]).casefold())
@@ -79,12 +125,24 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
                        Text(f"次のどれかを書いてください: {', '.join(ITEM_TYPES)}", f"use one of: {', '.join(ITEM_TYPES)}"))
         else:
             data["type"] = key
-    title = dict(data.get("title") or {})
-    for column, key in (("title_ja", "ja"), ("title_en", "en"), ("reading", "reading")):
-        if cells.get(column):
-            title[key] = cells[column]
+    old_title = (data.get("title") or {}).get("ja") if isinstance(data.get("title"), dict) else data.get("title")
+    _set_lang(data, "title", cells.get("title_ja", ""), cells.get("title_en", ""), row, "title_ja", mirror=False)
+    title = {"ja": data["title"]} if isinstance(data.get("title"), str) else dict(data.get("title") or {})
+    if cells.get("reading"):
+        title["reading"] = cells["reading"]
+    elif (old_title and title.get("reading") and title.get("ja") != old_title and readings is not None
+          and not readings.fits(title["ja"], title["reading"])):
+        row.report("title_ja", Text(f"読み「{shown(title['reading'])}」は前のタイトル「{shown(old_title)}」のもので、"
+                                    f"新しいタイトル「{shown(title['ja'])}」の読みではないので消しました"
+                                    "（検索とオープンデータはタイトルから読みを作ります）。",
+                                    f"the reading '{shown(title['reading'])}' was for the old title '{shown(old_title)}', "
+                                    f"not for '{shown(title['ja'])}', so it was removed (search and the open data read the "
+                                    "title by themselves until there is one)."),
+                   Text("reading 列を足して、新しいタイトルの読みを書いてください。",
+                        "add a reading column with the reading of the new title."), warning=True)
+        title.pop("reading")
     data["title"] = title
-    artists = _artists(cells, row, creator_index, creators)
+    artists = _artists(cells, row, creator_index, creators, data.get("creators") or [])
     if artists:
         data["creators"] = artists + [c for c in data.get("creators") or [] if c.get("role", "artist") != "artist"]
     if cells.get("series"):
@@ -114,7 +172,7 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
         place = dict(data.get("place") or {})
         name = place.get("name")
         place["name"] = {"ja": name} if isinstance(name, str) else dict(name or {})
-        _set_lang(place, "name", cells.get("place_ja", ""), cells.get("place_en", ""))
+        _set_lang(place, "name", cells.get("place_ja", ""), cells.get("place_en", ""), row, "place_ja", "place")
         for key in ("lat", "lon"):
             if cells.get(key):
                 place[key] = _number(cells[key], float)
@@ -125,14 +183,16 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
             if cells.get(key):
                 dims[key] = _number(cells[key], float)
         data["dimensions"] = dims
-    _set_lang(data, "medium", cells.get("medium_ja", ""), cells.get("medium_en", ""))
-    _set_lang(data, "description", cells.get("description_ja", ""), cells.get("description_en", ""))
+    _set_lang(data, "medium", cells.get("medium_ja", ""), cells.get("medium_en", ""), row, "medium_ja")
+    _set_lang(data, "description", cells.get("description_ja", ""), cells.get("description_en", ""), row,
+              "description_ja")
     if cells.get("subjects"):
         data["subjects"] = [s for s in re.split(r"[;；、,]", cells["subjects"]) if s.strip()]
         data["subjects"] = [s.strip() for s in data["subjects"]]
     if cells.get("institution") or cells.get("institution_en") or cells.get("source_url"):
         source = dict(data.get("source") or {})
-        _set_lang(source, "institution", cells.get("institution", ""), cells.get("institution_en", ""))
+        _set_lang(source, "institution", cells.get("institution", ""), cells.get("institution_en", ""), row,
+                  "institution")
         if cells.get("source_url"):
             source["url"] = cells["source_url"]
         data["source"] = source
@@ -158,9 +218,13 @@ def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights
     return data
 
 
-def _artists(cells: dict[str, str], row: Row, index: NameIndex, creators: dict) -> list[dict]:
+def _artists(cells: dict[str, str], row: Row, index: NameIndex, creators: dict, before: list) -> list[dict]:
     out: list[dict] = []
     names_ja, names_en = split_cell(cells.get("artist_ja", "")), split_cell(cells.get("artist_en", ""))
+    # The record's own English names of its artists, by their Japanese name: a row naming the
+    # same artist in Japanese only keeps the English (a name in creators.yml brings its own).
+    english = {c["name"].get("ja"): c["name"]["en"] for c in before if isinstance(c, dict)
+               and c.get("role", "artist") == "artist" and isinstance(c.get("name"), dict) and c["name"].get("en")}
     for k in range(max(len(names_ja), len(names_en))):
         ja = names_ja[k] if k < len(names_ja) else ""
         en = names_en[k] if k < len(names_en) else ""
@@ -170,6 +234,8 @@ def _artists(cells: dict[str, str], row: Row, index: NameIndex, creators: dict) 
                         "role": "artist"})
             continue
         column = "artist_ja" if ja else "artist_en"
+        if ja and not en and english.get(ja):
+            en = english[ja]
         row.report(column, Text(f"作者「{shown(ja or en)}」は archive/creators.yml にありません（名前のまま載せます）。",
                                 f"'{shown(ja or en)}' is not in archive/creators.yml (the name is kept as written)."),
                    Text("archive/creators.yml にその人を加えるか、aliases にこの書き方を足すと、作者のページにつながります。",
