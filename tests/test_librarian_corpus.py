@@ -52,5 +52,5 @@ def test_corpus_catalogue_imports_and_publishes_31_items(repo, tmp_path, capsys)
     for page in ("creators/katsushika-hokusai/index.html", "series/fugaku36/index.html"):
         text = html.unescape((out / page).read_text(encoding="utf-8"))
         assert all(f"items/{r['file'].rsplit('.', 1)[0]}/" in text for r in rows), page
-    with (out / "data" / "bunkazai.csv").open(encoding="utf-8", newline="") as f:
+    with (out / "data" / "bunkazai.csv").open(encoding="utf-8-sig", newline="") as f:
         assert len(list(csv.reader(f))) == 1 + 31 + 4  # header, the corpus, the four sample items

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
 from generator.content import load_content
 from generator.librarian.opendata import BUNKAZAI_COLUMNS, katakana
+from generator.search.normalise import reading
 
 REPO = Path(__file__).resolve().parent.parent
 STANDARD = ("都道府県コード又は市区町村コード,NO,都道府県名,市区町村名,名称,名称_カナ,名称_通称,名称_英語,文化財分類,種類,"
@@ -25,8 +27,9 @@ def test_readings_become_katakana():
 def test_bunkazai_csv_has_one_row_per_item_and_reads_back(sample_site):
     server, out = sample_site
     items = {i.id: i for i in load_content(REPO).items}
-    with (out / "data" / "bunkazai.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
+    raw = (out / "data" / "bunkazai.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8, not Shift_JIS
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert rows[0] == BUNKAZAI_COLUMNS
     records = [dict(zip(rows[0], r)) for r in rows[1:]]
     assert all(len(r) == 34 for r in rows)
@@ -36,7 +39,7 @@ def test_bunkazai_csv_has_one_row_per_item_and_reads_back(sample_site):
         r = by_url[f"{server.url}items/{item.id}/"]
         assert r["都道府県コード又は市区町村コード"] == "131016" and r["市区町村名"] == "千代田区"
         assert r["名称"] == item.title.ja and r["名称_英語"] == (item.title.en or "")
-        assert r["名称_カナ"] == (katakana(item.title.reading) if item.title.reading else "")
+        assert r["名称_カナ"] == katakana(item.title.reading or reading(item.title.ja))
         assert r["画像_ライセンス"] == item.rights
     wave = by_url[f"{server.url}items/hokusai-kanagawa-oki-nami-ura/"]
     assert wave["名称_カナ"] == "フガクサンジュウロッケイ カナガワオキナミウラ"

@@ -139,8 +139,8 @@ def test_lines_are_crlf_and_folded_at_75_octets_without_splitting_characters(rep
 def test_events_csv_has_the_32_columns_in_order_and_one_row_per_occurrence(repo, tmp_path):
     static = derive(repo, tmp_path / "w")
     raw = (static / "data" / "events.csv").read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8, not Shift_JIS
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert tuple(rows[0]) == COLUMNS and len(rows[0]) == 32
     assert rows[0][0] == "都道府県コード又は市区町村コード" and rows[0][-1] == "備考"
     assert all(len(r) == 32 for r in rows)
@@ -183,7 +183,7 @@ def test_a_site_without_classes_still_publishes_valid_empty_feeds(repo, tmp_path
     static = derive(repo, tmp_path / "w")
     cal = parse(static / "calendar" / "all.ics")
     assert cal["METHOD"] == "PUBLISH" and not cal.walk("VEVENT")
-    rows = list(csv.reader(io.StringIO((static / "data/events.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO((static / "data/events.csv").read_text(encoding="utf-8-sig"))))
     assert rows == [list(COLUMNS)]
     ET.parse(static / "feeds" / "classes.atom")
 
@@ -198,5 +198,5 @@ def test_a_whole_session_called_off_stays_in_the_feed_as_cancelled(repo, tmp_pat
     cal = parse(static / "calendar" / "sessions" / "soudankai-2026-12.ics")
     (event,) = cal.walk("VEVENT")
     assert event["STATUS"] == "CANCELLED" and event["SUMMARY"].startswith("【中止】")
-    rows = list(csv.DictReader(io.StringIO((static / "data/events.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((static / "data/events.csv").read_text(encoding="utf-8-sig"))))
     assert next(r for r in rows if r["開始日"] == "2026-12-19")["開始日時特記事項"].startswith("中止")

@@ -1,5 +1,9 @@
 """Open data under data/: bunkazai.csv in the national 推奨データセット「文化財一覧」 format,
-items.json with every record, and the data page that lists the downloads with their licence."""
+items.json with every record, and the data page that lists the downloads with their licence.
+
+bunkazai.csv starts with a byte order mark: Excel, which most re-users of a ward's data open
+it with, reads a CSV without one as Shift_JIS and shows the Japanese garbled. Programs read
+it as UTF-8 with the mark (Python's utf-8-sig, pandas, R's readr do so by default)."""
 from __future__ import annotations
 
 import csv
@@ -13,6 +17,7 @@ from ..content import Content
 from ..context import BuildContext, code_digest
 from ..models.archive import TYPE_LABELS, Item
 from ..render.docs import render_page
+from ..search.normalise import reading as title_reading
 from .authorities import creator_name
 from ..models.eras import display as date_display
 
@@ -77,7 +82,10 @@ def bunkazai_rows(content: Content, ctx: BuildContext,
         owner = item.source.institution.ja if item.source else ""
         row = {
             "都道府県コード又は市区町村コード": ward.code, "NO": str(no), "都道府県名": ward.prefecture,
-            "市区町村名": ward.city, "名称": item.title.ja, "名称_カナ": katakana(item.title.reading or ""),
+            # A record without a reading gets the one search uses (pykakasi's): 名称_カナ is how
+            # re-users sort and search the list, and an empty one drops the item from both.
+            "市区町村名": ward.city, "名称": item.title.ja,
+            "名称_カナ": katakana(item.title.reading or title_reading(item.title.ja)),
             "名称_英語": item.title.en or "", "種類": KINDS[item.type],
             # 場所名称/緯度/経度 are where the property is kept, not the place a print shows (that goes in 備考).
             "場所名称": owner, "電話番号": ward.phone, "員数（数）": "1", "員数（単位）": UNITS[item.type],
@@ -100,7 +108,7 @@ def _csv_lines(rows: list[list[str]]) -> str:
 
 
 def bunkazai_csv(content: Content, ctx: BuildContext) -> str:
-    return _csv_lines([BUNKAZAI_COLUMNS]) + "".join(row for row, _ in _item_lines(content, ctx))
+    return "\ufeff" + _csv_lines([BUNKAZAI_COLUMNS]) + "".join(row for row, _ in _item_lines(content, ctx))
 
 
 def _item_json(ctx: BuildContext, item: Item) -> str:

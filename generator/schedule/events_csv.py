@@ -2,8 +2,9 @@
 session occurrence, cancelled ones included (marked in 開始日時特記事項) so that a re-user
 who copied an earlier version learns of the cancellation.
 
-UTF-8 without a byte-order mark and CRLF line ends, as the dataset's guide asks; the ward's
-code and names come from mkdocs.yml (extra.ward).
+UTF-8 with a byte order mark and CRLF line ends: Excel, which most re-users open it with,
+reads a CSV without the mark as Shift_JIS and garbles the Japanese; programs read the mark
+as part of UTF-8 (utf-8-sig). The ward's code and names come from mkdocs.yml (extra.ward).
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def row(ctx: BuildContext, no: int, o: Occurrence) -> dict[str, str]:
 
 def write(ctx: BuildContext, occurrences: list[Occurrence]) -> None:
     buf = io.StringIO()
+    buf.write("\ufeff")
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for no, occ in enumerate(occurrences, start=1):
