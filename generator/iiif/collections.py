@@ -47,7 +47,8 @@ def _describe(ctx: BuildContext, collection: Collection, members: list) -> None:
                    "en": ["Differs by item (see each manifest's rights): " + ", ".join(listed)]})]
 
 
-def write_collections(content: Content, ctx: BuildContext, published: dict) -> list[str]:
+def write_collections(content: Content, ctx: BuildContext, published: dict, changes: dict | None = None) -> list[str]:
+    """`changes`: the link to the Change Discovery stream, given on the top collection."""
     entries = [e for e in published.values() if e.images]
     sub: list[tuple[str, dict, list]] = []
     for item_type in ITEM_TYPES:
@@ -75,5 +76,7 @@ def write_collections(content: Content, ctx: BuildContext, published: dict) -> l
                      + [_manifest_ref(e) for e in entries])
     _describe(ctx, top, entries)
     top.homepage = [{"id": ctx.url("items/"), "type": "Text", "format": "text/html", "label": site}]
+    if changes:
+        top.seeAlso = [changes]
     _write(ctx, TOP_COLLECTION, top)
     return [TOP_COLLECTION, *written]

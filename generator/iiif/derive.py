@@ -19,7 +19,8 @@ from ..content import Content
 from ..context import BuildContext
 from ..errors import ContentErrors, Problem
 from ..models.archive import Item, ScanRef
-from . import collections, manifests
+from ..schedule import ledger
+from . import collections, discovery, manifests
 from .info import write_info
 from .scans import ScanError, ScanSource, check
 from .tiles import TileSet, TileSettings, cache_entry, make_tiles, prune_tiles
@@ -185,13 +186,20 @@ def derive(content: Content, ctx: BuildContext) -> None:
         ctx.assembly.link_whole(service.tiles.folder, ctx.site / path, TILE_MARK)
         write_info(service.tiles, ctx.static / path, service.service_id, manifests.iiif_rights(item.rights))
         published[item.id].images.append(service)
+    prints = {}
     for entry in published.values():
         if entry.images:
             entry.manifest_path = f"iiif/{entry.item.id}/manifest.json"
             entry.manifest_id = ctx.url(entry.manifest_path)
-            manifests.write_manifest(content, ctx, entry)
+            prints[entry.item.id] = manifests.write_manifest(content, ctx, entry)
     manifests.prune_manifests(ctx)
-    collections.write_collections(content, ctx, published)
+    # The Change Discovery stream is dated from the publication record that the schedule
+    # step read (saved only after a real publish); without it, from the file as it is.
+    schedule = ctx.derived.get("schedule")
+    record = schedule.ledger if schedule is not None else ledger.read(ctx.root)
+    discovery.record(record, prints, ctx.today)
+    stream = discovery.write_stream(ctx, record)
+    collections.write_collections(content, ctx, published, discovery.link(ctx) if stream else None)
     ctx.derived["iiif"] = published
 
 

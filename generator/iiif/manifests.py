@@ -17,6 +17,7 @@ from ..content import Content
 from ..context import BuildContext, code_digest
 from ..models import eras
 from ..models.archive import ROLE_LABELS, TYPE_LABELS
+from . import discovery
 from .labels import both, label_map, lang_map, series_label, title_map
 
 TOP_COLLECTION = "iiif/collection.json"
@@ -199,11 +200,11 @@ def item_record(ctx: BuildContext, item) -> dict:
     return record
 
 
-def write_manifest(content: Content, ctx: BuildContext, entry) -> None:
+def write_manifest(content: Content, ctx: BuildContext, entry) -> str:
     """Publish the item's manifest and its JSON record. Building a manifest with iiif-prezi3
     takes milliseconds, and an archive of scanned items has thousands: one made from the same
     inputs (record, images, authorities, settings, code) is linked from .cache/iiif/manifests/
-    instead."""
+    instead. Returns the manifest's fingerprint (discovery.fingerprint)."""
     item = entry.item
     key = hashlib.sha256("\0".join([
         code_digest(), ctx.site_url, ctx.config.site_name, ctx.config.site_name_en, item.model_dump_json(),
@@ -211,6 +212,7 @@ def write_manifest(content: Content, ctx: BuildContext, entry) -> None:
     cached = ctx.cache / "iiif" / "manifests" / f"{key}.json"
     record = cached.with_name(f"{key}.record.json")
     ctx.derived.setdefault("iiif-manifest-keys", set()).update({cached.name, record.name})
+    prints = _fingerprints(ctx)
     if not (cached.is_file() and record.is_file()):
         manifest = build_manifest(content, ctx, entry)
         data = to_json(manifest, [NAVPLACE_CONTEXT] if manifest.navPlace else None)
@@ -219,6 +221,9 @@ def write_manifest(content: Content, ctx: BuildContext, entry) -> None:
             tmp = path.with_name(f".{path.name}.{os.getpid()}")
             tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
             os.replace(tmp, path)
+        prints.pop(key, None)
+    if key not in prints:
+        prints[key] = discovery.fingerprint(cached.read_text(encoding="utf-8"), ctx.site_url)
     for source, site_path in ((cached, entry.manifest_path), (record, record_path(item.id))):
         path = ctx.static / site_path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -226,13 +231,36 @@ def write_manifest(content: Content, ctx: BuildContext, entry) -> None:
             os.link(source, path)
         except OSError:
             shutil.copyfile(source, path)
+    return prints[key]
+
+
+FINGERPRINTS = "fingerprints.json"  # in .cache/iiif/manifests/: cache key -> fingerprint
+
+
+def _fingerprints(ctx: BuildContext) -> dict[str, str]:
+    """Each cached manifest's fingerprint, read once a build (not 10,000 manifests again)."""
+    prints = ctx.derived.get("iiif-fingerprints")
+    if prints is None:
+        try:
+            prints = json.loads((ctx.cache / "iiif" / "manifests" / FINGERPRINTS).read_text(encoding="utf-8"))
+            prints = prints if isinstance(prints, dict) else {}
+        except (OSError, ValueError):
+            prints = {}
+        ctx.derived["iiif-fingerprints"] = prints
+        ctx.derived["iiif-fingerprints-before"] = dict(prints)
+    return prints
 
 
 def prune_manifests(ctx: BuildContext) -> None:
-    """Keep only the cached manifests this build published."""
+    """Keep only the cached manifests this build published (and their fingerprints)."""
     folder = ctx.cache / "iiif" / "manifests"
     used = ctx.derived.pop("iiif-manifest-keys", set())
     if folder.is_dir():
         for path in folder.iterdir():
-            if path.name not in used and not path.name.startswith("."):
+            if path.name not in used and not path.name.startswith(".") and path.name != FINGERPRINTS:
                 path.unlink(missing_ok=True)
+    prints = {k: v for k, v in ctx.derived.pop("iiif-fingerprints", {}).items() if f"{k}.json" in used}
+    if prints != ctx.derived.pop("iiif-fingerprints-before", None) and folder.is_dir():
+        tmp = folder / f".{FINGERPRINTS}.{os.getpid()}"
+        tmp.write_text(json.dumps(prints, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, folder / FINGERPRINTS)

@@ -7,7 +7,10 @@ git beside the schedule (not in .cache/, which a clone does not have):
 
     {"sessions": {"<session-id>": {"fingerprint": "…", "sequence": 2,
                                    "first": "2026-10-01", "changed": "2026-11-20"}},
-     "items": {"<item-id>": {"first": "2026-11-20"}}}
+     "items": {"<item-id>": {"first": "2026-11-20"}},
+     "manifests": {"<item-id>": {"fingerprint": "…", "created": "…", "changed": "…", "deleted": "…"}}}
+
+(`manifests` is kept by generator/iiif/discovery.py for the IIIF Change Discovery stream.)
 
 A build compares each session's fingerprint (everything a calendar shows about it) with
 the record: unchanged -> same SEQUENCE and dates, so two builds give identical feeds;
@@ -37,9 +40,18 @@ class Record:
 
 
 @dataclass
+class ManifestRecord:
+    fingerprint: str
+    created: dt.date
+    changed: dt.date
+    deleted: dt.date | None = None
+
+
+@dataclass
 class Ledger:
     sessions: dict[str, Record] = field(default_factory=dict)
     items: dict[str, dt.date] = field(default_factory=dict)
+    manifests: dict[str, ManifestRecord] = field(default_factory=dict)
     dirty: bool = False
 
     def to_json(self) -> str:
@@ -48,6 +60,11 @@ class Ledger:
                              "changed": r.changed.isoformat()} for k, r in sorted(self.sessions.items())},
             "items": {k: {"first": d.isoformat()} for k, d in sorted(self.items.items())},
         }
+        if self.manifests:
+            data["manifests"] = {k: {"fingerprint": r.fingerprint, "created": r.created.isoformat(),
+                                     "changed": r.changed.isoformat(),
+                                     **({"deleted": r.deleted.isoformat()} if r.deleted else {})}
+                                 for k, r in sorted(self.manifests.items())}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -60,6 +77,10 @@ def read(root: Path) -> Ledger:
         sessions = {k: Record(v["fingerprint"], int(v["sequence"]), dt.date.fromisoformat(v["first"]),
                               dt.date.fromisoformat(v["changed"])) for k, v in data.get("sessions", {}).items()}
         items = {k: dt.date.fromisoformat(v["first"]) for k, v in data.get("items", {}).items()}
+        manifests = {k: ManifestRecord(v["fingerprint"], dt.date.fromisoformat(v["created"]),
+                                       dt.date.fromisoformat(v["changed"]),
+                                       dt.date.fromisoformat(v["deleted"]) if v.get("deleted") else None)
+                     for k, v in data.get("manifests", {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         from ..errors import BuildError, Text
 
@@ -67,7 +88,7 @@ def read(root: Path) -> Ledger:
             Text(f"{LEDGER.as_posix()} が壊れています。", f"{LEDGER.as_posix()} is damaged."),
             Text("git で前の版に戻してください（git checkout で元に戻せます）。",
                  "restore it from git (its last committed version)."))
-    return Ledger(sessions, items)
+    return Ledger(sessions, items, manifests)
 
 
 def fingerprint(course: Course, session: Session, venue: Venue) -> str:
