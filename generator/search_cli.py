@@ -1,7 +1,8 @@
 """`sitegen search QUERY`: the archive's catalogue for librarians, from the command line.
 
-The same normaliser and catalogue as the site: ほくさい, hokusai and 北斎 give the same
-answers here as on the search page. Field queries narrow: artist:北斎 type:map period:江戸.
+The same normaliser, documents and ranking as the site's search page: ほくさい, hokusai and
+北斎 give the items the search page gives, in its order. Field queries narrow: artist:北斎
+type:map period:江戸.
 """
 from __future__ import annotations
 
@@ -23,14 +24,16 @@ def _setup(p: argparse.ArgumentParser) -> None:
 def catalogue(root):
     """The cached catalogue when no record changed since it was built, else a fresh one."""
     from .content import load_content
-    from .search import catalog, catalog_saved, records
+    from .search import catalog, catalog_saved, documents, records
 
     saved = catalog.open_saved(root / ".cache", root)
     if saved:
         return saved
     content = load_content(root)  # ContentErrors: the CLI prints them and exits 1
-    # Updated record by record, as a build does (and the next build finds it up to date).
-    fresh = catalog_saved.refresh(records.records(content), root / ".cache", root)
+    # Updated document by document, as a build does (and the next build finds it up to date).
+    recs = records.records(content)
+    pages = [d for d in documents.documents(content, recs) if d.kind != "item"]
+    fresh = catalog_saved.refresh(recs, root / ".cache", root, pages)
     return catalog.open_index(root / ".cache"), fresh.readings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from generator.search import normalise as n
-from generator.search.pagefind import encode
+from generator.search.normalise import encode
 
 
 @pytest.mark.parametrize("typed", ["ほくさい", "ホクサイ", "ﾎｸｻｲ", "hokusai", "HOKUSAI", "ｈｏｋｕｓａｉ", "Hokusai"])
@@ -67,7 +67,7 @@ def test_romaji_in_hepburn_and_keyboard_spellings(word, kana):
 @pytest.mark.parametrize("word", ["wave", "bridge", "thirty", "x", "mt"])
 def test_english_words_are_not_taken_for_romaji(word):
     assert n.kana_from_romaji(word) is None
-    assert n.query_terms(word, {}) == [word]
+    assert n.query_terms(word, {}) == ([word] if len(word) > 2 else [])  # (one or two letters: not asked for)
 
 
 def test_page_terms_contain_every_query_form():
@@ -81,43 +81,54 @@ def test_page_terms_contain_every_query_form():
 
 def test_two_character_word_and_single_character():
     assert n.query_terms("地図", {}) == ["地図"]
-    assert n.bigrams("地図") == ["地図", "図"]  # the page side: 図 alone also starts a term
-    assert n.query_terms("波", {}) == ["波"]  # matched as a prefix of the page's 波… terms
+    assert n.query_terms("波", {}) == ["波"]  # one kanji: the page's 波, wherever it stands
+    assert {"地図", "地", "図"} <= set(n.terms("地図"))  # the page side: each kanji alone too
+    assert "図" in n.terms("東海道名所一覧図") and "名所" in n.terms("東海道名所一覧図")
+    assert "か" not in n.terms("かつしか")  # a single kana asks for too much to be a term
 
 
-def test_encoded_terms_keep_prefixes():
-    assert encode("hokusai") == "hokusai"
-    assert encode("北斎").startswith(encode("北"))
-    assert encode("北斎").isascii() and encode("北斎").isalnum()
+@pytest.mark.parametrize("query,terms", [("the wave", ["wave"]), ("Mt. Fuji", ["ふじ"]), ("snow", ["snow"]),
+                                         ("第7番", ["第", "7", "番"]), ("a", [])])
+def test_function_words_and_one_or_two_letters_are_not_asked_for(query, terms):
+    assert n.query_terms(query, {}) == terms
+    page = n.terms("The Great Wave, Mt. Fuji's snow (no. 7)")
+    assert "the" not in page and "mt" not in page and "s" not in page and "no" not in page
+    assert {"great", "wave", "snow", "7", "fuji"} <= set(page)
 
 
-def test_pagefind_gets_the_article_with_the_normaliser_s_terms():
-    from generator.search.pagefind import page_kind, prepare
+def test_romaji_words_are_terms_as_typed_too():
+    # So that the beginning of a name (hokus) finds it as the search page's prefix match does.
+    assert "hokusai" in n.terms("Katsushika Hokusai") and "ほく" in n.terms("Katsushika Hokusai")
+    assert n.query_terms("hokusai", {}) == ["ほく", "くさ", "さい"]  # a whole romaji word: by its kana
 
-    html = ("<html lang='ja'><head><title>神奈川沖浪裏</title></head><body><header>ヘッダー</header><nav>メニュー</nav>"
-            "<article><h1>神奈川沖浪裏</h1><p class='search-names'>葛飾北斎</p>"
-            "<section data-search-skip><a>歌川広重の作品</a></section></article><footer>フッター</footer></body></html>")
-    prepared = prepare(html, "items", "ja")
-    assert "ヘッダー" not in prepared and "メニュー" not in prepared and "フッター" not in prepared
-    assert "歌川広重" not in prepared  # related items belong to other pages
-    assert "data-pagefind-body" in prepared and '<html lang="ja">' in prepared
-    assert '<span data-pagefind-meta="title">神奈川沖浪裏</span>' in prepared
-    for term in n.query_terms("ほくさい", {}) + n.query_terms("神奈川沖浪裏", {}):
-        assert encode(term) in prepared, term
-    assert 'data-pagefind-weight="4.0"' in prepared  # the names block outweighs the rest
-    # The title, filters and metadata are kept out of the indexed text: what Pagefind indexes
-    # is plain ASCII (no Japanese for its dictionary to segment), and holds every query form.
-    from generator.search.pagefind import indexed_words
 
-    words = indexed_words(prepared)
-    assert all(w.isascii() and w.isalnum() for w in words)
-    assert {encode(t) for t in n.query_terms("神奈川沖浪裏", {})} <= set(words)
-    assert '<div data-pagefind-ignore><span data-pagefind-meta="title">' in prepared
-    known = {"items": {"a"}, "lessons": {"b"}}
-    assert page_kind("items/a/index.html", known) == "items"
-    assert page_kind("en/lessons/b/index.html", known) == "lessons"
-    assert page_kind("items/periods/index.html", known) is None  # a browse page, not an item
-    assert page_kind("items/index.html", known) is None
+def test_index_words_are_plain_and_only_words_of_letters_are_prefixes():
+    assert encode("hokusai") == "qxhokusai" and encode("snow") == encode("snowfall")[:len(encode("snow"))]
+    assert encode("北斎").isascii() and encode("北斎").isalnum() and encode("北").isalnum()
+    # A single character's word is no prefix of a pair's: a one-kanji query is one exact word.
+    assert not encode("北斎").startswith(encode("北"))
+    assert len({len(encode(t)) for t in ["北斎", "ほく", "ー々"]}) == 1
+    assert len({len(encode(t)) for t in ["北", "ほ", "々"]}) == 1
+    rare = encode("𠮷野")  # beyond three base-36 digits: a class of its own
+    assert rare.isalnum() and rare[:2] not in {encode("北斎")[:2], encode("北")[:2], encode("x")[:2]}
+
+
+def test_every_page_word_is_a_word_pagefind_keeps_whole():
+    """What documents.html() gives Pagefind: plain lower-case letters and digits, so that its
+    own word splitting (any language) leaves each word as it is."""
+    import re
+
+    from generator.content import load_content
+    from generator.search import documents, records
+
+    from conftest import REPO
+
+    content = load_content(REPO)
+    for document in documents.documents(content, records.records(content)):
+        page = documents.html(document)
+        for block in re.findall(r"<p[^>]*>([^<]*)</p>", page):
+            assert all(re.fullmatch(r"q[a-z][0-9a-z]+", w) for w in block.split()), block[:200]
+        assert 'data-pagefind-ignore' in page and 'data-pagefind-body' in page
 
 
 def test_search_scripts_ship_without_comment_lines_and_indentation():

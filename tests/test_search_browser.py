@@ -11,7 +11,7 @@ import pytest
 from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe
 from conftest import TODAY, StaticServer, free_port
 from generator.search import normalise
-from generator.search.pagefind import encode
+from generator.search.normalise import encode
 from test_search_cli import GREAT_WAVES, HOKUSAI_QUERIES, corpus_repo, hokusai_ids, records
 
 pytestmark = pytest.mark.browser

@@ -20,10 +20,11 @@ GREAT_WAVES = {"hokusai-fugaku36-01", "hokusai-kanagawa-oki-nami-ura"}
 def corpus_repo(base: Path) -> Path:
     """A copy of the repo with the shared corpus imported (shared with the browser tests)."""
     root = copy_repo(base / "repo")
-    # Tiles are keyed by scan bytes and settings: share the repo's cache, never tile twice.
-    (REPO / ".cache" / "tiles").mkdir(parents=True, exist_ok=True)
-    (root / ".cache").mkdir()
-    (root / ".cache" / "tiles").symlink_to(REPO / ".cache" / "tiles")
+    if not (root / ".cache" / "tiles").exists():
+        # Tiles are keyed by scan bytes and settings: share the repo's cache, never tile twice.
+        (REPO / ".cache" / "tiles").mkdir(parents=True, exist_ok=True)
+        (root / ".cache").mkdir(exist_ok=True)
+        (root / ".cache" / "tiles").symlink_to(REPO / ".cache" / "tiles")
     assert main(["import", str(CORPUS / "items.csv"), "--images", str(CORPUS), "--rights", RIGHTS,
                  "--root", str(root)]) == 0
     return root

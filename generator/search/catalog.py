@@ -1,9 +1,12 @@
-"""The whoosh catalogue of the archive, built at build time with the normaliser's terms.
+"""The whoosh catalogue of the search documents (documents.py), built at build time with the
+normaliser's terms.
 
-It answers librarians' queries (`sitegen search`, with field queries such as
-`artist:北斎 type:map`), picks related items for each item page and counts facets for the
-browse pages. Terms are made by normalise.terms(), never by whoosh's own analysers: the
-default analyser and word segmenters miss 富士 inside 富士山.
+It answers librarians' queries (`sitegen search`, ranked as the search page ranks: ranking.py,
+with field queries such as `artist:北斎 type:map`), picks related items for each item page and
+counts facets for the browse pages. It holds every searchable page (items, lessons, classes:
+they count in the search page's ranking) and lists items only. Terms are made by
+normalise.terms(), never by whoosh's own analysers: the default analyser and word segmenters
+miss 富士 inside 富士山.
 """
 from __future__ import annotations
 
@@ -22,13 +25,11 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.filedb.filestore import RamStorage
 
 from ..publish import killed_leftovers
-from . import normalise
+from . import normalise, ranking
+from .documents import FIELDS as TEXT_FIELDS, Document
 from .records import SearchRecord
 
-VERSION = "4"  # bump when the normaliser's output or related() changes: cached catalogues are rebuilt
-TEXT_FIELDS = ("title", "artist", "series", "place", "subjects", "other")
-# A word found in the artist's or series' name outranks the same word in a description.
-BOOSTS = {"artist": 4.0, "series": 3.0, "title": 3.0, "place": 2.0, "subjects": 1.5, "other": 1.0}
+VERSION = "5"  # bump when the normaliser's output or related() changes: cached catalogues are rebuilt
 # Field queries a librarian can type, in either language, to the field they search.
 FIELD_NAMES = {
     "artist": "artist", "creator": "artist", "作者": "artist", "絵師": "artist",
@@ -42,7 +43,7 @@ FACETS = ("type", "artist_key", "series_key", "period", "place_key", "rights")
 def schema() -> fields.Schema:
     terms = lambda: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)  # noqa: E731
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
+        id=fields.ID(stored=True, unique=True), kind=fields.ID(stored=True),
         title_ja=fields.STORED, title_en=fields.STORED,
         type=fields.ID(stored=True), period=fields.ID(stored=True), rights=fields.ID(stored=True),
         artist_key=fields.KEYWORD(stored=True, commas=True), series_key=fields.ID(stored=True),
@@ -57,11 +58,17 @@ def _document(record: SearchRecord, terms: dict[str, list[str]] | None = None) -
     doc = {name: " ".join(dict.fromkeys(terms.get(name, []))) for name in TEXT_FIELDS}
     return dict(
         doc,
-        id=record.id, title_ja=record.item.title.ja, title_en=record.item.title.en or "",
+        id=record.id, kind="item", title_ja=record.item.title.ja, title_en=record.item.title.en or "",
         type=record.item.type, period=record.period[0] if record.period else "",
         rights=record.rights[0], artist_key=",".join(a.key for a in record.artists),
         series_key=record.series.key if record.series else "", place_key=record.place.key if record.place else "",
     )
+
+
+def page_document(document: Document) -> dict:
+    """The catalogue's document of a lesson or class page (items: _document)."""
+    return dict({name: " ".join(document.terms[name]) for name in TEXT_FIELDS}, id=document.key,
+                kind=document.kind, title_ja=document.meta.get("title", ""), title_en=document.meta.get("title_en", ""))
 
 
 class Profile(NamedTuple):
@@ -82,9 +89,10 @@ def profile(record: SearchRecord, terms: dict[str, list[str]] | None = None,
     return Profile(" ".join(key), document["title"], document["subjects"])
 
 
-def build(records: list[SearchRecord], folder: Path | None = None, documents: list[dict] | None = None) -> index.Index:
+def build(records: list[SearchRecord], folder: Path | None = None, documents: list[dict] | None = None,
+          pages: list[Document] = ()) -> index.Index:
     """Write the catalogue into folder (replaced), or into memory when folder is None;
-    documents, when given, are the records' _document()s."""
+    documents, when given, are the records' _document()s; pages are the lessons' and classes'."""
     if folder is None:
         ix = RamStorage().create_index(schema())
     else:
@@ -94,38 +102,36 @@ def build(records: list[SearchRecord], folder: Path | None = None, documents: li
     writer = ix.writer(limitmb=256)
     for document in documents if documents is not None else map(_document, records):
         writer.add_document(**document)
+    for page in pages:
+        writer.add_document(**page_document(page))
     writer.commit()
     return ix
 
 
+# The folders whose files the catalogue is made from (records and authorities, lessons,
+# courses and venues), and the ending of those files.
+SOURCES = (("archive", ".yml"), ("lessons", ".md"), ("lessons/schedule", ".yml"), ("lessons/schedule/courses", ".yml"))
+
+
 def fingerprint(root: Path) -> str:
-    """Changes whenever a record or authority file changes: the CLI then rebuilds."""
+    """Changes whenever a record, authority, lesson, course or venue file changes: the CLI
+    then updates the catalogue."""
     h = hashlib.sha256(VERSION.encode())
-    try:
-        with os.scandir(root / "archive") as entries:  # (not Paths: 10,000 files, every build)
-            found = sorted((e.name, e.stat()) for e in entries
-                           if e.name.endswith(".yml") and not e.name.startswith(".") and e.is_file())
-    except OSError:
-        found = []
-    for name, st in found:
-        h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    for folder, ending in SOURCES:
+        try:
+            with os.scandir(root / folder) as entries:  # (not Paths: 10,000 files, every build)
+                found = sorted((e.name, e.stat()) for e in entries
+                               if e.name.endswith(ending) and not e.name.startswith(".") and e.is_file())
+        except OSError:
+            found = []
+        h.update(f"{folder}/".encode())
+        for name, st in found:
+            h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()[:20]
 
 
 def folder_for(cache: Path) -> Path:
     return cache / "catalog"
-
-
-def save(records: list[SearchRecord], readings: dict[str, str], cache: Path, root: Path) -> index.Index:
-    """Build the catalogue into the cache, with the reading table the queries need. Built
-    beside and swapped in, so a search running meanwhile never sees half a catalogue."""
-    folder = folder_for(cache)
-    fresh = beside(folder, "new")
-    build(records, fresh / "index")
-    write_file(fresh / "readings.json", json.dumps(readings, ensure_ascii=False))
-    write_file(fresh / "FINGERPRINT", fingerprint(root))
-    swap_in(fresh, folder)
-    return open_index(cache)
 
 
 def beside(folder: Path, kind: str) -> Path:
@@ -177,13 +183,6 @@ def open_saved(cache: Path, root: Path) -> tuple[index.Index, dict[str, str]] | 
 
 
 # --- queries ----------------------------------------------------------------------------
-def _word_query(terms: list[str], field: str) -> Q.Query | None:
-    parts: list[Q.Query] = [Q.Prefix(field, t) if len(t) == 1 else Q.Term(field, t) for t in terms]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
 def _keyword_value(field: str, value: str) -> list[str]:
     """type:地図 and type:map, period:江戸 and period:edo, rights:cc0 …: codes a word may mean."""
     from ..models.archive import TYPE_LABELS
@@ -201,34 +200,29 @@ def _keyword_value(field: str, value: str) -> list[str]:
 
 @dataclass
 class Parsed:
-    query: Q.Query | None
+    terms: list[str]  # the normaliser's terms of the whole query, each once (as the search page asks)
+    fields: list[tuple[str, list[str]]]  # field queries: (field, its terms), e.g. artist:北斎
+    codes: list[tuple[str, list[str]]]  # type:, period:, rights: (field, the codes a value may mean)
     words: list[str]  # the free words, for messages
 
 
 def parse(text: str, table: dict[str, str]) -> Parsed:
-    """Plain words must all match (in any field); field:value narrows to one field."""
-    parts: list[Q.Query] = []
-    words: list[str] = []
+    """Plain words are the search page's query; field:value narrows to one field."""
+    parsed = Parsed([], [], [], [])
     for token in normalise.fold(text).split():
         name, sep, value = token.partition(":")
         field = FIELD_NAMES.get(name) if sep and value else None
         if field in ("type", "period", "rights"):
-            parts.append(Q.Or([Q.Term(field, code) for code in _keyword_value(field, value)]))
+            parsed.codes.append((field, _keyword_value(field, value)))
             continue
         terms = normalise.query_terms(value if field else token, table)
         if field:
-            q = _word_query(terms, field)
+            parsed.fields.append((field, terms))
         else:
-            words.append(token)
-            # A word matches when all its terms are in one field; the field sets the score.
-            alternatives = [(_word_query(terms, f), f) for f in TEXT_FIELDS]
-            q = Q.Or([a.with_boost(BOOSTS[f]) for a, f in alternatives if a]) if terms else None
-        if q is None:
-            return Parsed(Q.NullQuery, words)
-        parts.append(q)
-    if not parts:
-        return Parsed(None, words)
-    return Parsed(parts[0] if len(parts) == 1 else Q.And(parts), words)
+            parsed.words.append(token)
+        parsed.terms.extend(terms)
+    parsed.terms = list(dict.fromkeys(parsed.terms))
+    return parsed
 
 
 @dataclass
@@ -240,25 +234,56 @@ class Hit:
     score: float
 
 
+def _ranked(searcher, parsed: Parsed, kind: str | None = "item") -> list[ranking.Scored]:
+    """The documents a parsed query finds (of one kind, or all), best first."""
+    if not parsed.terms and not parsed.codes:
+        return []
+    reader = searcher.reader()
+    within: dict[str, set[int]] = {}
+    for field, terms in parsed.fields:
+        for term in terms:
+            # A field query's term must be in that field (matched there as anywhere else).
+            docs = {s.docnum for s in ranking.rank(reader, [term], fields=(field,))}
+            within[term] = within[term] & docs if term in within else docs
+            if not within[term]:
+                return []
+    if parsed.terms:
+        scored = ranking.rank(reader, parsed.terms, within)
+    else:
+        scored = [ranking.Scored(docnum, 0.0) for docnum in reader.all_doc_ids()]
+    keep = None
+    for field, codes in parsed.codes:
+        docs = {docnum for code in codes for docnum in searcher.docs_for_query(Q.Term(field, code))}
+        keep = docs if keep is None else keep & docs
+    if kind is not None:
+        docs = set(searcher.docs_for_query(Q.Term("kind", kind)))
+        keep = docs if keep is None else keep & docs
+    return [s for s in scored if keep is None or s.docnum in keep]
+
+
 def search(ix: index.Index, text: str, table: dict[str, str], limit: int | None = 20) -> tuple[list[Hit], int]:
+    """The items a query finds, best first (as the search page lists them), and how many."""
     parsed = parse(text, table)
-    if parsed.query is None:
-        return [], 0
     with ix.searcher() as s:
-        results = s.search(parsed.query, limit=limit)
-        hits = [Hit(r["id"], r["title_ja"], r["title_en"], r["type"], r.score) for r in results]
-        return hits, len(results)
+        found = _ranked(s, parsed)
+        hits = []
+        for scored in found[:limit] if limit is not None else found:
+            f = s.stored_fields(scored.docnum)
+            hits.append(Hit(f["id"], f["title_ja"], f["title_en"], f.get("type", ""), scored.score))
+        return hits, len(found)
 
 
 def facet_counts(ix: index.Index, text: str | None = None, table: dict[str, str] | None = None) -> dict[str, dict[str, int]]:
     """How many items each filter value holds (of all items, or of a query's results)."""
     from whoosh import sorting
 
-    q = parse(text, table or {}).query if text else Q.Every()
     counts: dict[str, dict[str, int]] = {}
     with ix.searcher() as s:
+        only = None
+        if text:
+            only = {scored.docnum for scored in _ranked(s, parse(text, table or {}))}
         facets = {name: sorting.FieldFacet(name, allow_overlap=name == "artist_key") for name in FACETS}
-        results = s.search(q or Q.NullQuery, limit=None, groupedby=facets)
+        results = s.search(Q.Term("kind", "item"), limit=None, groupedby=facets, filter=only)
         for name in FACETS:
             groups = results.groups(name)
             counts[name] = {k: len(v) for k, v in groups.items() if k}

@@ -20,11 +20,12 @@ import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from whoosh import index
 
 from . import catalog, normalise, table
+from .documents import Document
 from .records import SearchRecord
 
 ENTRIES = "records.json"  # what each record gave: see Entry
@@ -36,9 +37,9 @@ _BROKEN = (OSError, ValueError, KeyError, TypeError, EOFError, index.IndexError,
 
 
 class Entry(NamedTuple):
-    """What one record gave the catalogue, kept while the record stays the same."""
+    """What one record (or lesson or class page) gave the catalogue, kept while it stays the same."""
 
-    record: str  # hash of the record: the item and the names, facets found for it
+    record: str  # hash of the record: the item and the names, facets found for it (of a page: its digest)
     document: str  # hash of its whoosh document
     profile: catalog.Profile
     readings: list[tuple[str, str]]  # its part of the reading table, in order (saved as lists)
@@ -56,12 +57,13 @@ class Catalogue:
     facets: dict[str, dict[str, int]]
 
 
-def refresh(recs: list[SearchRecord], cache: Path, root: Path) -> Catalogue:
+def refresh(recs: list[SearchRecord], cache: Path, root: Path, pages: Sequence[Document] = ()) -> Catalogue:
     """The reading table, related items and facets of these records, with the saved
-    catalogue brought up to date: reused when no record changed, updated record by record
-    when some did, built afresh when there is none (or it cannot be read)."""
+    catalogue (of these records and the lessons' and classes' documents, `pages`) brought up
+    to date: reused when nothing changed, updated document by document when some did, built
+    afresh when there is none (or it cannot be read)."""
     with gc_paused():
-        return _refresh(recs, cache, root)
+        return _refresh(recs, cache, root, list(pages))
 
 
 @contextlib.contextmanager
@@ -79,11 +81,11 @@ def gc_paused():
             gc.enable()
 
 
-def _refresh(recs: list[SearchRecord], cache: Path, root: Path) -> Catalogue:
+def _refresh(recs: list[SearchRecord], cache: Path, root: Path, pages: list[Document]) -> Catalogue:
     folder = catalog.folder_for(cache)
-    hashes = [_record_hash(r) for r in recs]
-    key = hashlib.sha256("\0".join([catalog.VERSION, *(f"{r.id}:{h}" for r, h in zip(recs, hashes))])
-                         .encode("utf-8")).hexdigest()
+    hashes = [r.digest() for r in recs]
+    key = hashlib.sha256("\0".join([catalog.VERSION, *(f"{r.id}:{h}" for r, h in zip(recs, hashes)),
+                                    *(f"{p.key}:{p.digest}" for p in pages)]).encode("utf-8")).hexdigest()
     reused = _unchanged(folder, key, root)
     if reused:
         # A build killed after its catalogue was swapped in leaves nothing to update, but
@@ -100,6 +102,12 @@ def _refresh(recs: list[SearchRecord], cache: Path, root: Path) -> Catalogue:
             documents[r.id] = document = catalog._document(r, terms)
             entry = Entry(h, _hash(document), catalog.profile(r, terms, document), table.record_readings(r))
         entries[r.id] = entry
+    for page in pages:
+        entry = saved.get(page.key)
+        if entry is None or entry.record != page.digest:
+            documents[page.key] = catalog.page_document(page)
+            entry = Entry(page.digest, page.digest, catalog.Profile("", "", ""), [])
+        entries[page.key] = entry
     result = Catalogue(
         readings=normalise.merge_readings(entries[r.id].readings for r in recs),
         related=catalog.related(recs, profiles={item_id: e.profile for item_id, e in entries.items()}),
@@ -110,7 +118,7 @@ def _refresh(recs: list[SearchRecord], cache: Path, root: Path) -> Catalogue:
         shutil.rmtree(fresh, ignore_errors=True)
         by_id = {r.id: r for r in recs}
         catalog.build(recs, fresh / "index",
-                      [documents.get(item_id) or catalog._document(by_id[item_id]) for item_id in by_id])
+                      [documents.get(item_id) or catalog._document(by_id[item_id]) for item_id in by_id], pages)
     catalog.write_file(fresh / ENTRIES, json.dumps(
         {"version": catalog.VERSION, "records": entries},
         ensure_ascii=False, separators=(",", ":")))
@@ -120,14 +128,6 @@ def _refresh(recs: list[SearchRecord], cache: Path, root: Path) -> Catalogue:
     catalog.write_file(fresh / "FINGERPRINT", catalog.fingerprint(root))
     catalog.swap_in(fresh, folder)
     return result
-
-
-def _record_hash(record: SearchRecord) -> str:
-    """Changes when anything the catalogue takes from the record does (pydantic's JSON of the
-    item: far quicker than its repr, which a build would pay for ten thousand items)."""
-    names = (record.type_ja, record.type_en, record.artists, record.others, record.series, record.place,
-             record.period, record.rights)
-    return hashlib.sha1(record.item.model_dump_json().encode("utf-8") + repr(names).encode("utf-8")).hexdigest()
 
 
 def _hash(document: dict) -> str:

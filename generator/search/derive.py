@@ -1,10 +1,13 @@
-"""The search derive step: records, the reading table, the whoosh catalogue, related items and
-facet counts, for the render steps (ctx.derived["search"]) and the Pagefind step after them.
+"""The search derive step: records, the search documents, the reading table, the whoosh
+catalogue, related items and facet counts, for the render steps (ctx.derived["search"]) and
+the Pagefind step after them.
 
-It also publishes the browser's query-normalisation table and the search page's script.
+It also publishes the browser's query-normalisation table, the filter values' labels and the
+search page's scripts.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +15,13 @@ from pathlib import Path
 from ..content import Content
 from ..context import BuildContext
 from . import catalog_saved, table
+from .documents import Document, documents, labels
 from .records import SearchRecord, records
 
 ASSETS = Path(__file__).parent / "assets"
 # Site paths (one copy at the root, shared by /search/ and /en/search/).
 TABLE_PATH = "search/normalise.json"
+LABELS_PATH = "search/filters.json"  # loaded when the reader opens the filters
 SCRIPT_PATH = "search/search.js"
 
 
@@ -27,8 +32,7 @@ class SearchData:
     related: dict[str, list[str]]
     facets: dict[str, dict[str, int]]
     thumbnails: dict[str, str] = field(default_factory=dict)  # item id -> site path of a small image
-    # The pages Pagefind indexes, by kind: item ids, lesson slugs, course ids.
-    pages: dict[str, set[str]] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)  # what is searched: items, lessons, classes
 
     def record(self, item_id: str) -> SearchRecord | None:
         return self.records.get(item_id)
@@ -37,16 +41,17 @@ class SearchData:
 def derive(content: Content, ctx: BuildContext) -> None:
     with catalog_saved.gc_paused():
         recs = records(content)
-        readings, related, facets = _catalogue(recs, ctx)
+        thumbnails = {r.id: thumb for r in recs if (thumb := thumbnail(ctx, r.id))}
+        docs = documents(content, recs, thumbnails)
+        readings, related, facets = _catalogue(recs, [d for d in docs if d.kind != "item"], ctx)
     data = SearchData(records={r.id: r for r in recs}, readings=readings, related=related, facets=facets,
-                      thumbnails={r.id: thumb for r in recs if (thumb := thumbnail(ctx, r.id))},
-                      pages={"items": {r.id for r in recs},
-                             "lessons": {lesson.slug for lesson in content.lessons},
-                             "classes": {course.id for course in content.courses}})
+                      thumbnails=thumbnails, documents=docs)
     ctx.derived["search"] = data
     target = ctx.static / TABLE_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(table.browser_table(readings), encoding="utf-8")
+    (ctx.static / LABELS_PATH).write_text(json.dumps(labels(recs), ensure_ascii=False, separators=(",", ":")),
+                                          encoding="utf-8")
     for asset in ASSETS.iterdir():
         if asset.suffix == ".js":
             (target.parent / asset.name).write_text(shrunk_js(asset.read_text(encoding="utf-8")), encoding="utf-8")
@@ -65,11 +70,11 @@ def shrunk_js(text: str) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
 
 
-def _catalogue(recs: list[SearchRecord], ctx: BuildContext):
+def _catalogue(recs: list[SearchRecord], pages: list[Document], ctx: BuildContext):
     """The reading table, related items and facet counts, with the saved whoosh catalogue
-    brought up to date: reused as it is when no record changed, updated record by record when
-    some did (catalog_saved.py), always the same answer as a clean build."""
-    saved = catalog_saved.refresh(recs, ctx.cache, ctx.root)
+    brought up to date: reused as it is when nothing changed, updated document by document
+    when some did (catalog_saved.py), always the same answer as a clean build."""
+    saved = catalog_saved.refresh(recs, ctx.cache, ctx.root, pages)
     return saved.readings, saved.related, saved.facets
 
 

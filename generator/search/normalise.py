@@ -12,7 +12,12 @@ table that table.py exports from the same data. The rules:
 - readings: a hand-written `reading` first, else pykakasi's; romaji typed by a reader is
   turned into kana by Hepburn (and kunrei/wapuro) spelling, so hokusai meets ほくさい.
 - terms: character bigrams of every Japanese run (the word segmenters miss 富士 inside
-  富士山), and of its loose reading; other words as they are.
+  富士山) and of its loose reading, each kanji alone (a one-kanji query: 波, 橋), and other
+  words as they are (romaji words also as the bigrams of their kana), but for function words
+  and words of one or two letters (see SKIPPED), on both sides.
+- index words: encode() writes each term as one plain ASCII word for Pagefind, in a class of
+  its own (bigram, single character, other word), so that only a word of letters and digits
+  is ever a prefix of another (snow of snowfall) and none is a word of the page's metadata.
 """
 from __future__ import annotations
 
@@ -193,15 +198,33 @@ def kana_from_romaji(word: str) -> str | None:
 
 
 # --- terms --------------------------------------------------------------------------------
+# Words neither indexed nor asked for. The search page's Pagefind matches a query word that
+# begins no indexed word with the longest indexed word it begins with (bridges: bridge), so
+# an index holding "the" or "s" would answer "theatre" or "snow" with every page that has
+# them. Words of one or two letters (digits are kept: 第7番) and these function words never
+# narrow a search of titles and names anyway.
+SKIPPED = frozenset("""the and for with from into onto its are was were this that these those their there
+than then but not has have had who which""".split())
+
+
+def kept_word(word: str) -> bool:
+    """Whether a word of letters and digits is a term (see SKIPPED)."""
+    return word.isdigit() or (len(word) > 2 and word not in SKIPPED)
+
+
 _RUNS = re.compile(r"[0-9a-z]+|[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff々〆ヵヶ]+")
 
 
-def bigrams(run: str, last: bool = True) -> list[str]:
-    """Overlapping pairs, and (for the page side) the last character alone, so that every
-    character starts a term and a one-character query matches as a prefix."""
+def bigrams(run: str) -> list[str]:
+    """Overlapping pairs of characters; a run of one character is that character."""
     if len(run) < 2:
         return [run] if run else []
-    return [run[i:i + 2] for i in range(len(run) - 1)] + ([run[-1]] if last else [])
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def kanji(run: str) -> list[str]:
+    """Each kanji of a run once, for one-kanji queries (a single kana asks for too much)."""
+    return list(dict.fromkeys(c for c in run if not is_kana(c)))
 
 
 def runs(folded: str) -> list[str]:
@@ -209,14 +232,15 @@ def runs(folded: str) -> list[str]:
 
 
 def terms(text: str, hand_reading: str | None = None) -> list[str]:
-    """Index terms of a text: bigrams of its folded Japanese and of the loose reading, romaji
-    words as the bigrams of their kana, other words as they are."""
+    """Index terms of a text: bigrams of its folded Japanese and of the loose reading, its
+    kanji one by one, romaji words as the bigrams of their kana and as typed (so that the
+    beginning of a name, hokus, finds it), other words as they are."""
     out: list[str] = []
     for run in runs(fold(text)):
         out.extend(_run_terms(run))
     if hand_reading:
         for word in runs(fold(hand_reading)):
-            out.extend(_reading_bigrams(word) if not word.isascii() else [word])
+            out.extend(_reading_bigrams(word) if not word.isascii() else [word] if kept_word(word) else [])
     return out
 
 
@@ -225,8 +249,9 @@ def _run_terms(run: str) -> tuple[str, ...]:
     """Terms of one folded run (cached: names and labels repeat on thousands of pages)."""
     if run.isascii():
         kana = kana_from_romaji(run) if run.isalpha() else None
-        return tuple(bigrams(loose(kana)) if kana else [run])
-    return tuple(bigrams(run) + _reading_bigrams(reading(run)))
+        word = [run] if kept_word(run) else []
+        return tuple(bigrams(loose(kana)) + word if kana else word)
+    return tuple(dict.fromkeys(bigrams(run) + kanji(run) + _reading_bigrams(reading(run))))
 
 
 def _reading_bigrams(kana: str) -> list[str]:
@@ -307,10 +332,39 @@ def query_terms(query: str, table: dict[str, str]) -> list[str]:
     for run in runs(fold(query)):
         if run.isascii():
             kana = kana_from_romaji(run) if run.isalpha() else None
-            out.extend(bigrams(loose(kana), last=False) if kana else [run])
+            out.extend(bigrams(loose(kana)) if kana else [run] if kept_word(run) else [])
         elif all(is_kana(c) for c in run):
-            out.extend(bigrams(loose(run), last=False))
+            out.extend(bigrams(loose(run)))
         else:
             read = _read_by_table(run, table) if len(run) > 1 else None
-            out.extend(bigrams(loose(read), last=False) if read else bigrams(run, last=False))
+            out.extend(bigrams(loose(read)) if read else bigrams(run))
     return list(dict.fromkeys(out))
+
+
+# --- index words --------------------------------------------------------------------------
+# One class per kind of term (its first two letters): Japanese pairs, single Japanese
+# characters, the same for characters beyond three base-36 digits (CJK extension B …), and
+# words of letters and digits. Pairs and single characters are all of one length in their
+# class, so no Japanese term is a prefix of another: Pagefind (and ranking.py) extend only
+# words of letters and digits. Page metadata (titles, names) is searchable in Pagefind too,
+# but no word of it begins with these letters, so no query reaches it.
+_CLASSES = {(3, True): "qj", (3, False): "qu", (4, True): "qk", (4, False): "qv"}
+WORD_CLASS = "qx"
+
+
+@functools.lru_cache(maxsize=200_000)
+def encode(term: str) -> str:
+    """A term as the word Pagefind indexes and is asked for (normalise.js does the same)."""
+    if term.isascii():
+        return WORD_CLASS + term
+    width = 3 if all(ord(c) < 36 ** 3 for c in term) else 4
+    return _CLASSES[width, len(term) > 1] + "".join(_base36(ord(c), width) for c in term)
+
+
+def _base36(n: int, width: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out.rjust(width, "0")

@@ -1,10 +1,12 @@
 """The query side's data: the archive's kanji words with their readings (so 北斎 can be read
-without a dictionary), and, for the browser, every table the normaliser uses."""
+without a dictionary), and, for the browser, every table the normaliser uses and the ranking
+options of the search."""
 from __future__ import annotations
 
 import json
 
 from . import kana, normalise
+from .ranking import RANKING
 from .records import SearchRecord
 
 
@@ -21,7 +23,8 @@ def record_readings(record: SearchRecord) -> list[tuple[str, str]]:
 
 
 def browser_table(readings: dict[str, str]) -> str:
-    """JSON for search.js: the same rules as normalise.py, as data."""
+    """JSON for search.js: the same rules as normalise.py, as data, and the ranking options
+    Pagefind is given (ranking.py ranks by the same)."""
     data = {
         # One character to one character: two strings, the n-th of one becoming the n-th of
         # the other (half the bytes of a JSON object, which the first query downloads).
@@ -30,7 +33,9 @@ def browser_table(readings: dict[str, str]) -> str:
         "small": _as_strings(kana.SMALL_TO_LARGE),
         "vowel": _as_strings(kana.VOWEL_OF),
         "long": kana.LONG_VOWEL_FOLLOWERS,
+        "skipped": sorted(normalise.SKIPPED),
         "readings": dict(sorted(readings.items())),
+        "ranking": RANKING,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 

@@ -60,12 +60,11 @@
     return out;
   }
 
-  function bigrams(run, last) {
+  function bigrams(run) {
     var cs = Array.from(run);
     if (cs.length < 2) return cs.length ? [run] : [];
     var out = [];
     for (var i = 0; i < cs.length - 1; i++) out.push(cs[i] + cs[i + 1]);
-    if (last) out.push(cs[cs.length - 1]);
     return out;
   }
 
@@ -84,28 +83,35 @@
     return out;
   }
 
+  // normalise.py's kept_word(): no function words, no words of one or two letters.
+  function keptWord(word) {
+    return /^[0-9]+$/.test(word) || (word.length > 2 && T.skipped.indexOf(word) < 0);
+  }
+
   function queryTerms(query) {
     var out = [];
     var runs = fold(query).match(RUNS) || [];
     runs.forEach(function (run) {
       if (isAscii(run)) {
         var kana = /^[a-z]+$/.test(run) ? kanaFromRomaji(run) : null;
-        out.push.apply(out, kana ? bigrams(loose(kana), false) : [run]);
+        out.push.apply(out, kana ? bigrams(loose(kana)) : keptWord(run) ? [run] : []);
       } else if (Array.from(run).every(isKana)) {
-        out.push.apply(out, bigrams(loose(run), false));
+        out.push.apply(out, bigrams(loose(run)));
       } else {
         var read = Array.from(run).length > 1 ? readByTable(run) : null;
-        out.push.apply(out, read ? bigrams(loose(read), false) : bigrams(run, false));
+        out.push.apply(out, read ? bigrams(loose(read)) : bigrams(run));
       }
     });
     return out.filter(function (t, i) { return out.indexOf(t) === i; });
   }
 
-  function encode(term) { // as pagefind.py's encode()
-    if (isAscii(term)) return term;
+  // The word Pagefind indexes for a term (normalise.py's encode(): a class, then the term).
+  function encode(term) {
+    if (isAscii(term)) return "qx" + term;
     var cps = Array.from(term).map(function (c) { return c.codePointAt(0); });
     var width = cps.every(function (n) { return n < 36 * 36 * 36; }) ? 3 : 4;
-    return (width === 3 ? "qj" : "qk") + cps.map(function (n) { return n.toString(36).padStart(width, "0"); }).join("");
+    var cls = width === 3 ? (cps.length > 1 ? "qj" : "qu") : (cps.length > 1 ? "qk" : "qv");
+    return cls + cps.map(function (n) { return n.toString(36).padStart(width, "0"); }).join("");
   }
 
   function pairs(two) { // ["abc", "xyz"]: a -> x, b -> y, c -> z (table.py's _as_strings)

@@ -1,5 +1,7 @@
 // The search page (search/?q=…): the query is normalised by normalise.js (the build's rules
-// and tables), then Pagefind answers from the index of this page's language.
+// and tables) into Pagefind's index words, then Pagefind answers through its documented API
+// (pagefind.js: options, init, search, preload, filters). The index holds both languages'
+// text; this page's language only chooses what a result shows (title, labels, address).
 (function () {
   "use strict";
 
@@ -21,11 +23,12 @@
   var ORDER = ["kind", "type", "artist", "series", "period", "place", "rights"];
   var PAGE_SIZE = 10;
   var toggle = page.querySelector("#search-filters-toggle");
+  var EN = document.documentElement.lang === "en";
   var pagefind = null, loading = null, tableReady = false, seq = 0, results = [], shown = 0;
-  // The filters (and their counts) are loaded when the reader asks for them: for a large
-  // archive they weigh more than everything else a first query needs.
-  var filtersOpen = false, filtersLoaded = null;
-  var chosen = {}; // filter -> list of values
+  // The filters (their counts, and the labels of their values) are loaded when the reader
+  // asks for them: for a large archive they weigh more than everything else a first query needs.
+  var filtersOpen = false, filtersLoaded = null, labels = {};
+  var chosen = {}; // filter -> list of values (keys, the same in both languages)
 
   function msg(name, q, n) {
     return page.getAttribute("data-msg-" + name).replace("{q}", q).replace("{n}", String(n));
@@ -38,26 +41,34 @@
     });
   }
 
-  // A large archive's index is in shards: pagefind/ itself and the further ones that
-  // pagefind/shards.json lists, each merged into the first (they share its WebAssembly).
+  // The ranking options come with the normaliser's table: sitegen search ranks by the same.
   function ready() {
     if (!loading) {
       loading = Promise.all([
         json("search/normalise.json"),
         import(new URL("pagefind/pagefind.js", root).href),
-        json("pagefind/shards.json"),
       ]).then(function (got) {
         N.setTable(got[0]);
         tableReady = true;
         pagefind = got[1];
-        return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind.init(); }).then(function () {
-          return Promise.all(got[2].map(function (shard) {
-            return pagefind.mergeIndex(new URL("pagefind/" + shard, root).pathname, { baseUrl: root.pathname });
-          }));
-        });
+        return pagefind.options({ ranking: got[0].ranking }).then(function () { return pagefind.init(); });
       });
     }
     return loading;
+  }
+
+  function loadFilters() {
+    if (!filtersLoaded) {
+      filtersLoaded = Promise.all([pagefind.filters(), json("search/filters.json")]).then(function (got) {
+        labels = got[1];
+      });
+    }
+    return filtersLoaded;
+  }
+
+  function valueLabel(name, value) {
+    var both = (labels[name] || {})[value];
+    return both ? both[EN ? 1 : 0] || both[0] : value;
   }
 
   function readAddress() {
@@ -95,8 +106,7 @@
     }
     if (Object.keys(activeFilters()).length) filtersOpen = true;
     return ready().then(function () {
-      if (filtersOpen && !filtersLoaded) filtersLoaded = pagefind.filters(); // counts need them
-      return filtersLoaded;
+      if (filtersOpen) return loadFilters(); // counts need them
     }).then(function () {
       var terms = queryTerms(q);
       if (!terms.length) return { results: [], filters: {} };
@@ -153,10 +163,11 @@
     });
   }
 
+  // A result's page: the English twin (en/…) on the English search page.
   function resultLink(d) {
     var a = document.createElement("a");
     a.className = "search-result";
-    a.href = d.url;
+    a.href = new URL((EN ? "en/" : "") + d.url.replace(/^\//, ""), root).href;
     if (d.meta.thumb) {
       var img = document.createElement("img");
       img.src = new URL(d.meta.thumb, root).href;
@@ -169,10 +180,11 @@
     text.className = "search-result__text";
     var title = document.createElement("span");
     title.className = "search-result__title";
-    title.textContent = d.meta.title || d.url;
+    title.textContent = (EN && d.meta.title_en) || d.meta.title || d.url;
     markJapanese(title);
     text.appendChild(title);
-    var facts = [d.meta.kind, d.meta.artist, d.meta.date].filter(Boolean);
+    var facts = (EN ? [d.meta.kind_en, d.meta.artist_en, d.meta.date] : [d.meta.kind, d.meta.artist, d.meta.date])
+      .filter(Boolean);
     if (facts.length) {
       var m = document.createElement("span");
       m.className = "search-result__meta";
@@ -198,7 +210,7 @@
       var keys = Object.keys(values).filter(function (v) { return values[v] > 0 || (chosen[name] || []).indexOf(v) >= 0; });
       if (!keys.length) return;
       any = true;
-      keys.sort(function (a, b) { return values[b] - values[a] || a.localeCompare(b); });
+      keys.sort(function (a, b) { return values[b] - values[a] || valueLabel(name, a).localeCompare(valueLabel(name, b)); });
       var set = document.createElement("fieldset");
       set.className = "search-filter";
       var legend = document.createElement("legend");
@@ -219,7 +231,8 @@
         });
         label.appendChild(box);
         var text = document.createElement("span");
-        text.textContent = v + " (" + values[v] + ")";
+        text.textContent = valueLabel(name, v) + " (" + values[v] + ")";
+        markJapanese(text);
         label.appendChild(text);
         set.appendChild(label);
       });
@@ -266,6 +279,26 @@
     toggle.setAttribute("aria-expanded", String(filtersOpen));
     if (filtersOpen) run(); else filterBox.hidden = true;
   });
+  // Typing Japanese: an input method builds a word over several keystrokes (にほ → 日本) and
+  // the box's text changes at each. Nothing is searched or announced until the reader
+  // confirms the word (compositionend), then it is searched once, as a keystroke would be.
+  function waitForComposition() {
+    var composing = false;
+    // A search still on its way for the text before the word is dropped: its answer would be
+    // announced in the middle of the word.
+    input.addEventListener("compositionstart", function () { composing = true; clearTimeout(timer); seq++; });
+    input.addEventListener("compositionend", function () {
+      composing = false;
+      clearTimeout(timer);
+      timer = setTimeout(run, 50);
+    });
+    // Capture runs before the search's own input listener: it never sees a word in the making.
+    input.addEventListener("input", function (e) {
+      if (composing || e.isComposing) e.stopImmediatePropagation();
+    }, true);
+  }
+  waitForComposition();
+
   // For the tests: the browser's normaliser, to compare with the build's.
   window.__siteSearch = {
     queryTerms: function (q) { return ready().then(function () { return queryTerms(q); }); },
