@@ -36,7 +36,7 @@ def site(repo: Path) -> Path:
 
 
 def stream(out: Path) -> list[dict]:
-    top = json.loads((out / "iiif/discovery/collection.json").read_text(encoding="utf-8"))
+    top = json.loads((out / "iiif/discovery/all-changes.json").read_text(encoding="utf-8"))
     assert top["type"] == "OrderedCollection" and top["@context"] == discovery.CONTEXT
     items, page_id, pages = [], top["first"]["id"], 0
     while page_id:
@@ -75,7 +75,7 @@ def test_real_publishes_advance_the_stream_and_previews_do_not(tmp_path):
     assert seeded == {"first": ("Create", "2026-11-20"), "second": ("Create", "2026-11-21"), "third": ("Create", today)}
     assert list(seeded) == ["first", "second", "third"]
     top = json.loads((site(repo) / "iiif/collection.json").read_text(encoding="utf-8"))
-    assert top["seeAlso"][0]["id"].endswith("iiif/discovery/collection.json")
+    assert top["seeAlso"][0]["id"].endswith("iiif/discovery/all-changes.json")
     before = (site(repo) / "iiif/discovery/page-0.json").read_bytes()
     assert sitegen(repo, "build", "--quiet").returncode == 0
     assert (site(repo) / "iiif/discovery/page-0.json").read_bytes() == before, "a rebuild gives the same stream"

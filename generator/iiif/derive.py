@@ -20,7 +20,7 @@ from ..context import BuildContext
 from ..errors import ContentErrors, Problem
 from ..models.archive import Item, ScanRef
 from ..schedule import ledger
-from . import collections, discovery, manifests
+from . import collections, discovery, georef, manifests
 from .info import write_info
 from .scans import ScanError, ScanSource, check
 from .tiles import TileSet, TileSettings, cache_entry, make_tiles, prune_tiles
@@ -70,6 +70,7 @@ class ItemImages:
     images: list[ImageService] = field(default_factory=list)
     manifest_path: str = ""
     manifest_id: str = ""
+    georeference_id: str = ""  # the Georeference Annotation's URL, when a scan has control points
 
 
 def image_ids(item: Item) -> list[str]:
@@ -186,11 +187,16 @@ def derive(content: Content, ctx: BuildContext) -> None:
         ctx.assembly.link_whole(service.tiles.folder, ctx.site / path, TILE_MARK)
         write_info(service.tiles, ctx.static / path, service.service_id, manifests.iiif_rights(item.rights))
         published[item.id].images.append(service)
+    problems = [p for entry in published.values()
+                for p in georef.problems(entry, content.sources.get(entry.item.id, f"archive/{entry.item.id}.yml"))]
+    if problems:
+        raise ContentErrors(problems)
     prints = {}
     for entry in published.values():
         if entry.images:
             entry.manifest_path = f"iiif/{entry.item.id}/manifest.json"
             entry.manifest_id = ctx.url(entry.manifest_path)
+            entry.georeference_id = georef.write(ctx, entry) or ""
             prints[entry.item.id] = manifests.write_manifest(content, ctx, entry)
     manifests.prune_manifests(ctx)
     # The Change Discovery stream is dated from the publication record that the schedule

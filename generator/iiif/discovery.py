@@ -1,4 +1,4 @@
-"""The IIIF Change Discovery API 1.0 stream, for aggregators: iiif/discovery/collection.json
+"""The IIIF Change Discovery API 1.0 stream, for aggregators: iiif/discovery/all-changes.json
 (an Activity Streams OrderedCollection) and its pages iiif/discovery/page-<n>.json.
 
 One activity per manifest, its latest (the API's "level 1"): Create when it was first
@@ -18,7 +18,7 @@ from ..context import BuildContext
 from ..schedule.ledger import Ledger, ManifestRecord
 
 CONTEXT = "http://iiif.io/api/discovery/1/context.json"
-STREAM = "iiif/discovery/collection.json"
+STREAM = "iiif/discovery/all-changes.json"  # collection.json is the name of Presentation collections
 PAGE_SIZE = 100
 
 
@@ -87,7 +87,7 @@ def write_stream(ctx: BuildContext, ledger: Ledger) -> str | None:
             page["next"] = page_ref(n + 1)
         page["orderedItems"] = ordered
         _write(folder / f"page-{n}.json", page)
-    _write(folder / "collection.json", {
+    _write(ctx.static / STREAM, {
         "@context": CONTEXT, "id": stream_id, "type": "OrderedCollection", "totalItems": len(items),
         "seeAlso": [{"id": ctx.url("data/items.json"), "type": "Dataset", "format": "application/json",
                      "label": {"ja": ["すべての資料の記録"], "en": ["Every item record"]}}],

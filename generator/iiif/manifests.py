@@ -172,6 +172,8 @@ def build_manifest(content: Content, ctx: BuildContext, entry) -> Manifest:
             what = (f"{what[0][:-1]}、{name}）", f"{what[1][:-1]}, {name_en})")
         canvas.rendering = [download(service, both(*what))]
         downloads.append(download(service, both(*what)))
+        if service.scan.gcps:  # georef.py publishes it
+            canvas.annotations = [{"id": entry.georeference_id, "type": "AnnotationPage"}]
         if item.start and service.scan.file == item.start:
             manifest.start = {"id": canvas_id, "type": "Canvas"}
         manifest.items.append(canvas)
@@ -216,6 +218,10 @@ def write_manifest(content: Content, ctx: BuildContext, entry) -> str:
     if not (cached.is_file() and record.is_file()):
         manifest = build_manifest(content, ctx, entry)
         data = to_json(manifest, [NAVPLACE_CONTEXT] if manifest.navPlace else None)
+        for canvas in data["items"]:
+            for page in canvas.get("annotations", []):
+                if page.get("items") == []:  # a reference to georeference.json, not an empty page
+                    del page["items"]
         cached.parent.mkdir(parents=True, exist_ok=True)
         for path, value in ((record, item_record(ctx, item)), (cached, data)):
             tmp = path.with_name(f".{path.name}.{os.getpid()}")
