@@ -48,6 +48,14 @@ def test_control_points_become_a_georeference_annotation(tmp_path):
     assert "annotations" not in json.loads((site / "iiif/plain/manifest.json").read_text())["items"][0]
     from test_iiif_manifests import assert_valid_documents
     assert_valid_documents(site, manifests=2)
+    # The item page links a viewer that overlays the sheet on today's map (a plain link: the
+    # page itself loads nothing from that host).
+    from urllib.parse import quote
+    link = "https://viewer.allmaps.org/?url=" + quote(page["id"], safe="")
+    for lang, words in (("", "今の地図と重ねる"), ("en/", "Compare with today")):
+        html = (site / f"{lang}items/kiriezu/index.html").read_text(encoding="utf-8")
+        assert f'href="{link}"' in html and words in html
+        assert "allmaps" not in (site / f"{lang}items/plain/index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("gcps,field,words", [

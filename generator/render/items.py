@@ -15,6 +15,7 @@ from ..content import Content
 from ..models import eras
 from ..context import LANGS, BuildContext
 from ..errors import BuildError, Text
+from ..iiif import georef
 from ..models.archive import ITEM_TYPES, ROLE_LABELS, TYPE_LABELS, Item
 from .docs import cached_page, page_key, render_template, t, text_lang, write_page
 
@@ -199,6 +200,7 @@ def write(content: Content, ctx: BuildContext) -> None:
                 osd=f"{root}{VIEWER_DIR}/openseadragon.min.js",
                 manifest=ctx.url(entry.manifest_path) if entry and entry.manifest_path else None,
                 citation=citation(item, lang, page_url),
+                overlay=georef.overlay_link(entry.georeference_id) if entry and entry.georeference_id else None,
                 type_href=f"../types/{item.type}/", **item_values(content, item, lang))
             write_page(ctx, lang, f"items/{item.id}.md", title["text"], body)
 
