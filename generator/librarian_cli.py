@@ -92,9 +92,24 @@ def _add_setup(p: argparse.ArgumentParser) -> None:
 
 
 def _add_run(args: argparse.Namespace) -> int:
+    from .errors import BuildError, ContentErrors
     from .librarian.add import add_item
+    from .librarian.questions import answers_command
 
-    result = add_item(args)
+    try:
+        result = add_item(args)
+    except (ContentErrors, BuildError, KeyboardInterrupt, EOFError) as exc:
+        if isinstance(exc, ContentErrors):
+            print_problems(exc.problems)
+        elif isinstance(exc, BuildError):
+            print(exc.format(), file=sys.stderr)
+        else:
+            print(file=sys.stderr)
+        # What was answered is not lost: the same command with the answers, to fix and run again.
+        if getattr(args, "asked", False) or isinstance(exc, (KeyboardInterrupt, EOFError)):
+            print(("答えた内容で、もう一度実行するには: " if _ja() else "to run it again with your answers: ")
+                  + answers_command(args), file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
     if result.problems:
         print_problems(result.problems)
     print(printable(f"archive/{result.id}.yml を作りました（画像: {', '.join(result.scans)}）。" if _ja()

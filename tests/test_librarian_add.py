@@ -53,18 +53,21 @@ def test_add_with_a_missing_scan_file(repo, tmp_path, capsys):
     assert "nowhere.jpg does not exist" in capsys.readouterr().err
 
 
-def test_on_a_terminal_add_asks_for_the_essential_fields(repo, tmp_path, monkeypatch, capsys):
+def test_on_a_terminal_add_asks_for_every_field_it_was_not_given(repo, tmp_path, monkeypatch, capsys):
     import io
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
-    answers = iter(["浅草寺の雪", "Snow at Sensōji", "ukiyo-e", CC0])
+    # Title, English title, reading (Enter: the suggestion), type, artist, date, series (Enter: none), rights.
+    answers = iter(["浅草寺の雪", "Snow at Sensōji", "", "ukiyo-e", "", "", "", "CC0"])
     asked = []
     monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or next(answers))
     assert main(["add", "--root", str(repo), str(scan(tmp_path / "s.jpg", 9))]) == 0
-    assert len(asked) == 4 and asked[0].startswith("Title in Japanese")
+    assert len(asked) == 8 and asked[0].startswith("Title in Japanese")
+    assert "[せんそうじのゆき]" in asked[2]  # the reading suggested from the title
     item = load_content(repo).item("snow-at-sensoji")
-    assert (item.title.ja, item.type, item.rights) == ("浅草寺の雪", "ukiyo-e", CC0)
+    assert (item.title.ja, item.title.reading, item.type, item.rights) == ("浅草寺の雪", "せんそうじのゆき", "ukiyo-e", CC0)
+    assert item.date is None and item.creators == [] and item.series is None

@@ -1,8 +1,8 @@
 """`sitegen add SCAN... --id ID --title-ja …`: one new item from scans on the librarian's disk.
 
 The scans are copied (never moved or altered) into images/<id>/, and archive/<id>.yml is
-written with the given fields and commented placeholders for the rest. On a terminal with
-no metadata given, it asks for the essential fields.
+written with the given fields and commented placeholders for the rest. On a terminal, it
+asks for the fields the command line did not give (questions.py).
 """
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from ..errors import BuildError, ContentErrors, Problem, Text, user_lang
-from ..models.archive import ITEM_TYPES
-from ..models.common import RIGHTS_EXAMPLES, SLUG_RE
+from ..errors import BuildError, ContentErrors, Problem, Text
+from ..models.common import SLUG_RE
 from .columns import shown
 from .importer import plan_rows
+from .questions import FIELDS, Bad, Dialog, ask_missing
 from .records import slugify, write_all
 
 # column of the import -> option of `add` (messages name what the librarian typed)
@@ -32,7 +32,6 @@ PLACEHOLDERS = {
     "description": "description: {ja: 説明, en: Description}",
     "source": "source: {institution: {ja: 千代田区立図書館, en: Chiyoda City Library}}",
 }
-_FIELDS = ("title_ja", "title_en", "reading", "type", "artist", "series", "date", "rights")
 
 
 @dataclass
@@ -42,24 +41,31 @@ class AddResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _ask(args: argparse.Namespace) -> None:
-    ja = user_lang() == "ja"
-    questions = [
-        ("title_ja", "タイトル（日本語）", "Title in Japanese"),
-        ("title_en", "タイトル（英語、なければ空欄）", "Title in English (blank if none)"),
-        ("type", f"種類（{', '.join(ITEM_TYPES)}）", f"Type ({', '.join(ITEM_TYPES)})"),
-        ("rights", f"利用条件の URI（例: {RIGHTS_EXAMPLES.split(',')[0]}）", f"Rights URI (e.g. {RIGHTS_EXAMPLES.split(',')[0]})"),
-    ]
-    for attr, q_ja, q_en in questions:
-        answer = input(f"{q_ja if ja else q_en}: ").strip()
-        if answer:
-            setattr(args, attr, answer)
+def _another_id(dialog: Dialog, root, taken: str) -> str:
+    def check(answer: str) -> str:
+        answer = answer.lower()
+        if not SLUG_RE.match(answer):
+            raise Bad(Text("半角英小文字・数字・「-」だけで書いてください（例: hokusai-great-wave-2）。",
+                           "use only a-z, 0-9 and '-' (e.g. hokusai-great-wave-2)."))
+        if (root / "archive" / f"{answer}.yml").exists():
+            raise Bad(Text(f"archive/{answer}.yml もすでにあります。", f"archive/{answer}.yml exists too."))
+        return answer
+
+    dialog.say(dialog.t(Text(f"  ID「{taken}」の資料はすでにあります（archive/{taken}.yml）。",
+                             f"  an item with the id '{taken}' already exists (archive/{taken}.yml).")))
+    n = 2
+    while (root / "archive" / f"{taken}-{n}.yml").exists():
+        n += 1
+    return dialog.ask(Text("この資料の ID", "This item's id"), check, f"{taken}-{n}"[:64])
 
 
-def add_item(args: argparse.Namespace) -> AddResult:
+def add_item(args: argparse.Namespace, dialog: Dialog | None = None) -> AddResult:
     root = args.root.resolve()
-    if not any(getattr(args, f, None) for f in _FIELDS) and not args.no_input and sys.stdin.isatty():
-        _ask(args)
+    if dialog is None and not args.no_input and sys.stdin.isatty() and not all(
+            getattr(args, name, None) for name, _ in FIELDS):
+        dialog = Dialog()
+    if dialog is not None:
+        ask_missing(args, root, dialog)
     names = [p.name for p in args.scans]
     for name in names:
         if ";" in name or "；" in name:  # the file cell separates scans with ';'
@@ -84,6 +90,8 @@ def add_item(args: argparse.Namespace) -> AddResult:
                 break
     item_id = cells.get("id", "").lower()
     # Only a well-formed id names a file: '../x' is refused by plan_rows, never looked up.
+    if dialog is not None and item_id and SLUG_RE.match(item_id) and (root / "archive" / f"{item_id}.yml").exists():
+        item_id = cells["id"] = args.id = _another_id(dialog, root, item_id)
     if item_id and SLUG_RE.match(item_id) and (root / "archive" / f"{item_id}.yml").exists():
         raise ContentErrors([Problem("sitegen add", Text(f"ID「{item_id}」の資料はすでにあります（archive/{item_id}.yml）。",
                                                          f"an item with the id '{item_id}' already exists (archive/{item_id}.yml)."),

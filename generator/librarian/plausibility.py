@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -83,7 +84,10 @@ class ReadingCheck:
 
     def __init__(self, cache_dir: Path | None):
         self.path = cache_dir / "librarian" / "reading-similarity.json" if cache_dir else None
-        self.key = f"pykakasi {version('pykakasi')} 1"
+        # Ratios depend on pykakasi and on the rules here and in the normaliser.
+        rules = b"".join((Path(__file__).parent.parent / name).read_bytes()
+                         for name in ("librarian/plausibility.py", "search/normalise.py", "search/kana.py"))
+        self.key = f"pykakasi {version('pykakasi')} {hashlib.sha256(rules).hexdigest()[:16]}"
         self.before: dict[str, float] = {}
         self.used: dict[str, float] = {}
         if self.path is not None:
@@ -98,16 +102,29 @@ class ReadingCheck:
         from ..search.normalise import fold
 
         t = _PARENS.sub("", fold(title))
-        folded = fold(reading)
-        said = _kana(folded)
-        if not said or any(not _is_kana(c) and not unicodedata.category(c).startswith(("P", "Z", "S")) for c in folded):
+        r = fold(reading)
+        if not _kana(r) or any(not _is_kana(c) and not unicodedata.category(c).startswith(("P", "Z", "S")) for c in r):
             return True  # a reading with kanji or Latin letters in it: not one to compare
-        if not re.search(r"[0-9a-z]", t):  # numbers and Latin letters are read in too many ways
-            kanji = sum(_is_kanji(c) for c in t)
-            kana = len(_kana(t))
+        if not any(_is_kana(c) or _is_kanji(c) for c in t):
+            return True  # a title in Latin letters: its reading is a translation, not a reading
+        if not self._fits(t, r):
+            return False
+        # "冨嶽三十六景　凱風快晴" read "ふがくさんじゅうろっけい かながわおきなみうら": the series
+        # part hides the changed one, so parts are compared too when both are written in parts
+        # (parts of three characters or fewer are too short to judge: 朝之景 あさのけい).
+        title_parts, reading_parts = t.split(), r.split()
+        if len(title_parts) == len(reading_parts) > 1:
+            return all(self._fits(a, b) for a, b in zip(title_parts, reading_parts) if len(a) >= 4)
+        return True
+
+    def _fits(self, title: str, reading: str) -> bool:
+        said = _kana(reading)
+        if not re.search(r"[0-9a-z]", title):  # numbers and Latin letters are read in too many ways
+            kanji = sum(_is_kanji(c) for c in title)
+            kana = len(_kana(title))
             if not kanji + kana <= len(said) <= 5 * kanji + kana + 2:
                 return False
-        return self.similarity(t, said) >= READING_SIMILARITY
+        return self.similarity(title, said) >= READING_SIMILARITY
 
     def similarity(self, title: str, reading: str) -> float:
         from ..search.normalise import loose, reading as read
