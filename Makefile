@@ -13,6 +13,16 @@ CHROMIUM ?= /usr/bin/chromium
 site: deps node_modules/.package-lock.json
 	$(VPY) -m generator.sample
 	$(VPY) -m generator build
+	@echo ""
+	@echo "The site is in site/, built for the address in mkdocs.yml (site_url). Opened from the disk"
+	@echo "(site/index.html) its search, deep zoom and links do not work. To look at it:"
+	@echo "  make serve          a preview on http://127.0.0.1:8000/ that rebuilds when you save a file"
+	@echo "  or copy site/ to a web server, built for its address:"
+	@echo "  $(VENV)/bin/sitegen build --site-url https://your.server/path/"
+	@echo "sitegen is $(VENV)/bin/sitegen (or run: . $(VENV)/bin/activate): check, report, add, import,"
+	@echo "search, build, serve; '$(VENV)/bin/sitegen COMMAND --help' and README.md say more."
+	@echo "サイトは site/ にできました。このパソコンで見るには make serve（http://127.0.0.1:8000/）。"
+	@echo "コマンド: $(VENV)/bin/sitegen check / report / add / import（説明は README.md）"
 
 serve: deps node_modules/.package-lock.json
 	$(VPY) -m generator.sample
