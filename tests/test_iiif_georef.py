@@ -77,3 +77,5 @@ def test_bad_control_points_are_one_clear_message(tmp_path, gcps, field, words):
     assert "archive/kiriezu.yml" in result.stderr and field in result.stderr, result.stderr
     assert words in result.stderr and "how to fix:" in result.stderr, result.stderr
     assert tree_digest(repo / "site") == before, "the published site is untouched"
+    check = sitegen(repo, "check")  # before any build: from the scan's header
+    assert check.returncode == 1 and field in check.stderr and words in check.stderr, check.stderr

@@ -95,10 +95,11 @@ def check_scans(content: Content, known: ScanMemo | None = None) -> tuple[list[t
         for i, src in enumerate(sources(content, item)):
             if known is None or known.key(src) is None:
                 try:
-                    check(src)
+                    width, height = check(src)
                 except ScanError as exc:
                     problems.append(exc.problem)
                     continue
+                problems.extend(georef.outside(item.images[i], i, width, height, src.record))
             good.append((item, i, src))
     return good, problems
 

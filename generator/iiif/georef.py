@@ -21,25 +21,26 @@ def path(item_id: str) -> str:
     return f"iiif/{item_id}/georeference.json"
 
 
-def problems(entry, record: str) -> list[Problem]:
-    """Control points outside their scan (checked once its size is known)."""
+def outside(scan, index: int, width: int, height: int, record: str) -> list[Problem]:
+    """Control points of images[index] that lie outside its width x height pixels."""
     found = []
-    for i, service in enumerate(entry.images):
-        for j, point in enumerate(service.scan.gcps or []):
-            if point.x > service.width or point.y > service.height:
-                found.append(Problem(record, Text(
-                    f"基準点 {j + 1} の位置（x: {point.x:g}, y: {point.y:g}）が画像の外です"
-                    f"（画像は {service.width}×{service.height} ピクセル）。",
-                    f"control point {j + 1} (x: {point.x:g}, y: {point.y:g}) is outside the scan "
-                    f"({service.width} × {service.height} px)."), Text(
-                    "x は左端から、y は上端からのピクセル数で、画像の幅・高さまでの値にしてください。",
-                    "x counts pixels from the left edge and y from the top, up to the scan's width and height."),
-                    field=f"images[{service_index(entry, service)}].gcps[{j}]"))
+    for j, point in enumerate(scan.gcps or []):
+        if point.x > width or point.y > height:
+            found.append(Problem(record, Text(
+                f"基準点 {j + 1} の位置（x: {point.x:g}, y: {point.y:g}）が画像の外です"
+                f"（画像は {width}×{height} ピクセル）。",
+                f"control point {j + 1} (x: {point.x:g}, y: {point.y:g}) is outside the scan ({width} × {height} px)."),
+                Text("x は左端から、y は上端からのピクセル数で、画像の幅・高さまでの値にしてください。",
+                     "x counts pixels from the left edge and y from the top, up to the scan's width and height."),
+                field=f"images[{index}].gcps[{j}]"))
     return found
 
 
-def service_index(entry, service) -> int:
-    return [scan.file for scan in entry.item.images].index(service.scan.file)
+def problems(entry, record: str) -> list[Problem]:
+    """Control points outside their published scan."""
+    files = [scan.file for scan in entry.item.images]
+    return [p for service in entry.images
+            for p in outside(service.scan, files.index(service.scan.file), service.width, service.height, record)]
 
 
 def annotation_page(ctx: BuildContext, entry) -> dict | None:
