@@ -110,9 +110,9 @@ def test_a_reading_left_behind_by_a_changed_title_is_a_warning(repo):
 
 
 def test_readings_that_fit_are_left_alone():
-    from generator.librarian.plausibility import ReadingCheck
+    from generator.librarian.plausibility import TitleFacts
 
-    check = ReadingCheck(None)
+    check = TitleFacts(None)
     for title, reading in [("山下白雨", "さんかはくう"), ("神田明神祭礼の引札（見本）", "かんだみょうじんさいれいのひきふだ"),
                            ("東海道五拾三次之内　日本橋　朝之景", "とうかいどうごじゅうさんつぎのうち にほんばし あさのけい"),
                            ("甲州石班沢", "こうしゅうかじかざわ"), ("Snow at Sensōji", "せんそうじのゆき")]:

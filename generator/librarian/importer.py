@@ -29,7 +29,7 @@ from .authorities import RESERVED_ITEM_IDS, NameIndex, load_authorities
 from .columns import (CONTROL_CHARS, SAVE_AS_UTF8, TEXT_COLUMNS, cp932_damaged, cp932_lost, lost_position, near, read_rows,
                       shown, split_cell)
 from .dedupe import Fingerprint, FingerprintCache, ScanProblem, looks_alike
-from .plausibility import ReadingCheck
+from .plausibility import TitleFacts
 from .rowrecord import Row, merge
 from .records import Changes, dump_record, slugify
 
@@ -252,7 +252,7 @@ def plan_rows(root: Path, rel: str, rows: list[tuple[int, dict[str, str]]], scan
     """The work of import for rows from anywhere (the spreadsheet, or `sitegen add`'s options).
     cp932: the rows come from a Shift_JIS file, whose cells may have lost characters."""
     problems = [] if problems is None else problems
-    readings = ReadingCheck(root / ".cache")
+    readings = TitleFacts(root / ".cache")
     creators, series = load_authorities(root, [], problems)
     creator_index, series_index = NameIndex(creators), NameIndex(series)
     existing = _existing_records(root)

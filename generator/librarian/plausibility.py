@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
-import json
 import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -39,9 +40,11 @@ LATER_IMPRESSION = re.compile(r"後摺|後刷|後版|再摺|再刷|再版|復刻
 # with a zero too many): ward classes run for a term.
 LONG_WEEKLY = dt.timedelta(days=183)
 # Below this similarity between a reading and pykakasi's reading of the title, the reading was
-# written for another title. Measured on Edo print titles with their catalogue readings: right
-# readings (special ones such as 山下白雨 さんかはくう included) scored 0.36 and up; a reading
-# paired with another print's title 0.25 or less nine times out of ten.
+# written for another title. Measured on 40 Edo print titles with their catalogue readings:
+# right readings (special ones such as 山下白雨 さんかはくう included) scored 0.36 and up; a
+# reading paired with another print's title scored under 0.3 about nine times in ten (and the
+# length rule catches some of the rest). A false alarm on a right reading costs more than a
+# missed stale one, so the line sits below every right reading measured.
 READING_SIMILARITY = 0.3
 _PARENS = re.compile(r"[(（〔【［\[][^)）〕】］\]]*[)）〕】］\]]")  # （見本）, （後摺）: seldom read aloud
 # Kana that spelling and pronunciation write two ways (particles, ぢ/じ, ヶ read か or が).
@@ -73,32 +76,60 @@ def _is_kanji(c: str) -> bool:
     return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF or c in "々〆"
 
 
-class ReadingCheck:
-    """Whether a hand-written reading can be the reading of a title.
+@functools.lru_cache(maxsize=4096)
+def _usual(word: str) -> str:
+    """pykakasi's reading of a folded word, as compared with a hand-written one."""
+    from ..search.normalise import loose, reading
 
-    Two tests, both tolerant of special readings: the reading's length must fit the title (at
-    least one kana a kanji, at most five), and it must be at least a little like pykakasi's
-    reading of the title (READING_SIMILARITY). pykakasi takes half a millisecond a title, so
-    the similarity is kept in .cache/ by title and reading: a check of 10,000 records reads
-    them, and only new or changed titles are read again."""
+    return loose(_kana(reading(word))).translate(_SAME_SOUND)
+
+
+class TitleFacts:
+    """What plausibility knows of titles and readings: whether a reading can be a title's, and
+    the form in which two titles are compared. Working them out takes pykakasi half a
+    millisecond a title, and folding the rest of a second for 10,000 records, so they are kept
+    in .cache/ by the texts themselves: a check reads them, and works out only new ones.
+
+    A reading fits its title when it passes two tests, both tolerant of special readings: its
+    length (at least one kana a kanji, at most five), and being at least a little like
+    pykakasi's reading of the title (READING_SIMILARITY)."""
 
     def __init__(self, cache_dir: Path | None):
-        self.path = cache_dir / "librarian" / "reading-similarity.json" if cache_dir else None
-        # Ratios depend on pykakasi and on the rules here and in the normaliser.
+        self.path = cache_dir / "librarian" / "title-facts.pickle" if cache_dir else None
+        # The facts depend on pykakasi and on the rules here and in the normaliser.
         rules = b"".join((Path(__file__).parent.parent / name).read_bytes()
                          for name in ("librarian/plausibility.py", "search/normalise.py", "search/kana.py"))
         self.key = f"pykakasi {version('pykakasi')} {hashlib.sha256(rules).hexdigest()[:16]}"
-        self.before: dict[str, float] = {}
-        self.used: dict[str, float] = {}
+        self.before: dict[str, object] = {}
+        self.used: dict[str, object] = {}
         if self.path is not None:
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if data.get("key") == self.key and isinstance(data.get("ratios"), dict):
-                    self.before = data["ratios"]
-            except (OSError, ValueError, AttributeError):
-                pass  # none yet, or unreadable: computed again
+                data = pickle.loads(self.path.read_bytes())
+                if data.get("key") == self.key and isinstance(data.get("facts"), dict):
+                    self.before = data["facts"]
+            except Exception:  # none yet, older or damaged: worked out again
+                pass
+
+    def _memo(self, key: str, work: Callable[[], object]) -> object:
+        value = self.used.get(key, self.before.get(key))
+        if value is None:
+            value = work()
+        self.used[key] = value
+        return value
 
     def fits(self, title: str, reading: str) -> bool:
+        """Whether reading can be the reading of title."""
+        return bool(self._memo(f"fits\0{title}\0{reading}", lambda: self._work_fits(title, reading)))
+
+    def title_key(self, title: str) -> str:
+        """Two titles are the same when they are after folding (NFKC, kana, old kanji forms,
+        case) and without spaces and punctuation; a parenthesis still tells them apart."""
+        from ..search.normalise import fold
+
+        return str(self._memo(f"title\0{title}", lambda: "".join(
+            c for c in fold(title) if not unicodedata.category(c).startswith(("P", "Z", "S"))) or title))
+
+    def _work_fits(self, title: str, reading: str) -> bool:
         from ..search.normalise import fold
 
         t = _PARENS.sub("", fold(title))
@@ -107,45 +138,37 @@ class ReadingCheck:
             return True  # a reading with kanji or Latin letters in it: not one to compare
         if not any(_is_kana(c) or _is_kanji(c) for c in t):
             return True  # a title in Latin letters: its reading is a translation, not a reading
-        if not self._fits(t, r):
+        if not self._part_fits(t, r):
             return False
         # "冨嶽三十六景　凱風快晴" read "ふがくさんじゅうろっけい かながわおきなみうら": the series
         # part hides the changed one, so parts are compared too when both are written in parts
         # (parts of three characters or fewer are too short to judge: 朝之景 あさのけい).
         title_parts, reading_parts = t.split(), r.split()
         if len(title_parts) == len(reading_parts) > 1:
-            return all(self._fits(a, b) for a, b in zip(title_parts, reading_parts) if len(a) >= 4)
+            return all(self._part_fits(a, b) for a, b in zip(title_parts, reading_parts) if len(a) >= 4)
         return True
 
-    def _fits(self, title: str, reading: str) -> bool:
+    def _part_fits(self, title: str, reading: str) -> bool:
+        from ..search.normalise import loose
+
         said = _kana(reading)
         if not re.search(r"[0-9a-z]", title):  # numbers and Latin letters are read in too many ways
             kanji = sum(_is_kanji(c) for c in title)
             kana = len(_kana(title))
             if not kanji + kana <= len(said) <= 5 * kanji + kana + 2:
                 return False
-        return self.similarity(title, said) >= READING_SIMILARITY
-
-    def similarity(self, title: str, reading: str) -> float:
-        from ..search.normalise import loose, reading as read
-
-        key = f"{title}\0{reading}"
-        ratio = self.used.get(key, self.before.get(key))
-        if ratio is None:
-            usual = loose(_kana(read(title))).translate(_SAME_SOUND)
-            ratio = round(difflib.SequenceMatcher(None, usual, loose(reading).translate(_SAME_SOUND),
-                                                  autojunk=False).ratio(), 3)
-        self.used[key] = ratio
-        return ratio
+        usual = "".join(_usual(word) for word in title.split())  # each word read once, for whole and parts
+        ratio = difflib.SequenceMatcher(None, usual, loose(said).translate(_SAME_SOUND), autojunk=False).ratio()
+        return ratio >= READING_SIMILARITY
 
     def save(self) -> None:
-        """Keep what this run used (titles that changed drop out)."""
+        """Keep what this run used (texts that changed drop out)."""
         if self.path is None or self.used == self.before:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps({"key": self.key, "ratios": self.used}, ensure_ascii=False), encoding="utf-8")
+            tmp.write_bytes(pickle.dumps({"key": self.key, "facts": self.used}, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -172,16 +195,7 @@ def file_lines(root: Path | None) -> Lines:
     return line
 
 
-def _title_key(text: str) -> str:
-    """Two titles are the same when they are after folding (NFKC, kana, old kanji forms,
-    case) and without spaces and punctuation; a parenthesis still tells them apart."""
-    from ..search.normalise import fold
-
-    return "".join(c for c in fold(text) if not unicodedata.category(c).startswith(("P", "Z", "S"))) or text
-
-
-def item_doubts(items: Iterable[Item], creators: dict[str, Creator], line: Lines,
-                readings: ReadingCheck | None) -> list[Doubt]:
+def item_doubts(items: Iterable[Item], creators: dict[str, Creator], line: Lines, facts: TitleFacts) -> list[Doubt]:
     items = sorted(items, key=lambda i: i.id)
     out: list[Doubt] = []
     first_with: dict[tuple, Item] = {}
@@ -190,7 +204,7 @@ def item_doubts(items: Iterable[Item], creators: dict[str, Creator], line: Lines
         page = f"items/{item.id}/"
         out += [Doubt("lifetime", item.id, page, p) for p in _lifetime(item, creators, rel, line)]
         # Same title, type and series: a record made twice, or two copies that readers cannot tell apart.
-        key = (_title_key(item.title.ja), item.type, item.series)
+        key = (facts.title_key(item.title.ja), item.type, item.series)
         other = first_with.setdefault(key, item)
         if other is not item:
             out.append(Doubt("same-title", item.id, page, Problem(
@@ -203,7 +217,7 @@ def item_doubts(items: Iterable[Item], creators: dict[str, Creator], line: Lines
                      "impression), add to the title what tells them apart, e.g. 神奈川沖浪裏（後摺）."),
                 field="title.ja", line=line(rel, ("title", "ja")), severity="warning")))
         reading = item.title.reading
-        if reading and readings is not None and not readings.fits(item.title.ja, reading):
+        if reading and not facts.fits(item.title.ja, reading):
             out.append(Doubt("reading", item.id, page, Problem(
                 rel, Text(f"読み「{reading}」は、タイトル「{item.title.ja}」の読みには見えません（タイトルを変えたときに読みが前のままになっていませんか）。",
                           f"the reading '{reading}' does not look like a reading of the title '{item.title.ja}' "
@@ -298,7 +312,7 @@ def session_doubts(courses: Iterable[Course], line: Lines) -> list[Doubt]:
 def content_problems(root: Path, items: list[Item], creators: dict[str, Creator], courses: list[Course]) -> list[Problem]:
     """What `check` (load & validate) reports of all this: warnings, and the one error."""
     line = file_lines(root)
-    readings = ReadingCheck(root / ".cache")
-    doubts = item_doubts(items, creators, line, readings) + session_doubts(courses, line)
-    readings.save()
+    facts = TitleFacts(root / ".cache")
+    doubts = item_doubts(items, creators, line, facts) + session_doubts(courses, line)
+    facts.save()
     return [d.problem for d in doubts]

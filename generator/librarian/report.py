@@ -18,7 +18,7 @@ from ..errors import ContentErrors, Problem, Text, printable
 from ..render.docs import render_page
 from ..render.engine import noindex
 from .dedupe import FingerprintCache, ScanProblem, find_duplicates
-from .plausibility import ReadingCheck, file_lines, item_doubts, session_doubts
+from .plausibility import TitleFacts, file_lines, item_doubts, session_doubts
 
 DEEP_ZOOM_MIN = 2000  # px on the long side: below this, deep zoom shows little more than the page
 
@@ -97,13 +97,13 @@ def build_report(content: Content, cache_dir: Path | None) -> list[Section]:
         sections["duplicate"].findings.append(Finding(dup.a.split("/")[0], f"{dup.a} ＝ {dup.b}（{kind_ja}）",
                                                       f"{dup.a} = {dup.b} ({kind_en})"))
     cache.save()
-    readings = ReadingCheck(cache_dir)
-    for doubt in item_doubts(content.items, content.creators, file_lines(None), readings) + \
+    facts = TitleFacts(cache_dir)
+    for doubt in item_doubts(content.items, content.creators, file_lines(None), facts) + \
             session_doubts(content.courses, file_lines(None)):
         what = doubt.problem.what
         page = "" if doubt.page == f"items/{doubt.subject}/" else doubt.page
         sections[doubt.check].findings.append(Finding(doubt.subject, what.ja, what.en, page))
-    readings.save()
+    facts.save()
     return list(sections.values())
 
 

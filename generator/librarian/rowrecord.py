@@ -13,7 +13,7 @@ from ..models.common import RIGHTS_EXAMPLES
 from ..models.rights import canonical_rights
 from .authorities import NameIndex
 from .columns import shown, split_cell
-from .plausibility import ReadingCheck
+from .plausibility import TitleFacts
 from ..models.eras import parse as parse_date
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
@@ -116,7 +116,7 @@ def _number(text: str, kind: type) -> Any:
 
 def merge(data: dict, item_id: str, cells: dict[str, str], sources: list, rights: str | None, row: Row,
            creator_index: NameIndex, creators: dict, series_index: NameIndex, series: dict,
-           readings: ReadingCheck | None = None) -> dict:
+           readings: TitleFacts | None = None) -> dict:
     data["id"] = item_id
     if cells.get("type"):
         key = _TYPES.get(unicodedata.normalize("NFKC", cells["type"]).casefold())
