@@ -1,25 +1,30 @@
 """Search at archive scale: a generated archive of N items (metadata only), built once.
 
     .venv/bin/python bench/bench_search.py [--items 10000] [--keep DIR]
+    .venv/bin/python bench/bench_search.py --held-out
 
 Reports, each against a baseline measured in the same run:
-- index build time: our catalogue step (normaliser + whoosh) against whoosh's own analyser
-  over the same texts; our Pagefind step (normaliser terms added) against plain Pagefind
-  over the same built site;
-- bytes a browser transfers for a first and a second query on the search page (Chromium,
-  counted from the network, not estimated), against the size of the whole Pagefind bundle
-  (all its shards: a query reads a chunk of each shard's index);
-- time from the last keystroke to results shown, on 4x CPU throttling (CDP
-  Emulation.setCPUThrottlingRate), against the same page unthrottled.
-Goals (issue 5): first query < 300 KB, later queries < 100 KB, results < 300 ms.
+- the build (a `sitegen build` process: wall time, peak memory of its whole process tree),
+  its search steps (SITEGEN_TIMINGS), and a one-record rebuild; the Pagefind step against
+  plain Pagefind over the same built pages;
+- bytes a browser transfers for a first and later queries on the search page (Chromium,
+  counted from the network, not estimated), and the time from the last keystroke to the
+  first result shown, at 1x and 4x CPU throttling (CDP Emulation.setCPUThrottlingRate),
+  against plain Pagefind asked for the same word (北斎) through pagefind.js over the same
+  built pages;
+- --held-out: the held-out queries of tests/test_search_parity.py over the sample content
+  plus the shared corpus: how many find their print in the first five, search page and
+  `sitegen search`.
+Goals (issue 18): first query <= 300 KB, later queries <= 100 KB, first result <= 300 ms at
+4x throttling, one-record rebuild <= 20 s, peak memory < 2 GB, held-out >= 95 % in the top 5.
 The test server does not compress (as a bare static host); the figures are raw bytes.
 """
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
+import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +38,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from measure import run  # noqa: E402
 
 TYPES = ["ukiyo-e", "ukiyo-e", "ukiyo-e", "map", "book", "document", "photo"]
 PLACES = [("日本橋", "Nihonbashi"), ("品川", "Shinagawa"), ("神田", "Kanda"), ("両国", "Ryōgoku"), ("浅草", "Asakusa"),
@@ -42,6 +50,7 @@ PLACES = [("日本橋", "Nihonbashi"), ("品川", "Shinagawa"), ("神田", "Kand
 SCENES = [("夕立", "sudden shower"), ("雪景色", "snow scene"), ("夜景", "night view"), ("桜", "cherry blossoms"),
           ("月", "moon"), ("朝之景", "morning"), ("祭礼", "festival"), ("舟遊び", "boating"), ("橋", "bridge"), ("波", "waves")]
 SUBJECTS = ["風景", "江戸", "富士山", "橋", "雨", "雪", "舟", "海", "寺社", "人物", "花", "街道"]
+QUERIES = (("first", "ほくさい"), ("second", "日本橋"), ("third", "fuji"))
 
 
 def make_archive(root: Path, n: int, seed: int = 5) -> None:
@@ -54,6 +63,8 @@ def make_archive(root: Path, n: int, seed: int = 5) -> None:
     (root / "images").mkdir()
     for name in ("creators.yml", "series.yml"):
         shutil.copy2(REPO / "archive" / name, root / "archive" / name)
+    if (REPO / "node_modules").exists():
+        (root / "node_modules").symlink_to(REPO / "node_modules")
     creators = yaml.safe_load((REPO / "archive" / "creators.yml").read_text(encoding="utf-8"))
     series = yaml.safe_load((REPO / "archive" / "series.yml").read_text(encoding="utf-8"))
     for i in range(n):
@@ -78,83 +89,30 @@ def make_archive(root: Path, n: int, seed: int = 5) -> None:
         (root / "archive" / f"item-{i:05d}.yml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
 
 
-def timed_build(root: Path, out: Path, site_url: str) -> dict[str, float]:
-    """Build with the search steps timed one by one."""
-    from generator import pipeline
-    from generator.search import derive, pagefind
-
-    times: dict[str, float] = {}
-
-    def timing(name, fn):
-        def step(*args):
-            started = time.perf_counter()
-            fn(*args)
-            times[name] = time.perf_counter() - started
-        return step
-
-    pipeline.DERIVE[pipeline.DERIVE.index(derive.derive)] = timing("catalogue", derive.derive)
-    pipeline.POST[pipeline.POST.index(pagefind.index)] = timing("pagefind", pagefind.index)
-    started = time.perf_counter()
-    pipeline.build(root, out=out, site_url=site_url, today=dt.date(2026, 11, 20), progress=True)
-    times["build"] = time.perf_counter() - started
-    return times
+def build(root: Path, site_url: str):
+    """`sitegen build` as a librarian runs it, with each step's time."""
+    result = run([sys.executable, "-m", "generator", "build", "--root", str(root), "--site-url", site_url,
+                  "--today", "2026-11-20"], env={**os.environ, "SITEGEN_TIMINGS": "1", "NO_MKDOCS_2_WARNING": "1"})
+    if result.returncode:
+        sys.exit(f"build failed:\n{result.stderr[-3000:]}")
+    steps = {name: float(t) for name, t in re.findall(r"\[time\] (\S+)\s+([\d.]+) s", result.stderr)}
+    return result, steps
 
 
-def reindex(root: Path, out: Path) -> dict[str, float]:
-    """The search steps alone over a kept build (the pages' HTML is unchanged by them, bar the
-    search page's script, which is copied afresh)."""
-    from generator.content import load_content
-    from generator.search import catalog, pagefind, records, table
-    from generator.search.derive import ASSETS
-
-    content = load_content(root)
-    started = time.perf_counter()
-    recs = records.records(content)
-    readings = table.reading_table(recs)
-    catalog.save(recs, readings, root / ".cache", root)
-    catalog.related(recs)
-    catalog.facets(recs)
-    times = {"catalogue": time.perf_counter() - started, "build": float("nan")}
-    (out / "search" / "normalise.json").write_text(table.browser_table(readings), encoding="utf-8")
-    for asset in ASSETS.iterdir():
-        shutil.copy2(asset, out / "search" / asset.name)
-    known = {"items": {r.id for r in recs}, "lessons": {l.slug for l in content.lessons},
-             "classes": {c.id for c in content.courses}}
-    shutil.rmtree(out / "pagefind", ignore_errors=True)
-    started = time.perf_counter()
-    pagefind.build_index(out, out.parent / "pagefind-pages", known)
-    times["pagefind"] = time.perf_counter() - started
-    return times
-
-
-def baseline_whoosh(root: Path) -> float:
-    """whoosh's own StandardAnalyzer over the same texts (what the catalogue would be without
-    the normaliser: no bigrams, no readings)."""
-    from whoosh import fields
-    from whoosh.filedb.filestore import RamStorage
-
-    from generator.content import load_content
-    from generator.search.records import records
-
-    recs = records(load_content(root))
-    started = time.perf_counter()
-    ix = RamStorage().create_index(fields.Schema(id=fields.ID(stored=True), text=fields.TEXT()))
-    w = ix.writer()
-    for r in recs:
-        w.add_document(id=r.id, text=" ".join(t for texts in r.field_texts().values() for t, _ in texts if t))
-    w.commit()
-    return time.perf_counter() - started
-
-
-def baseline_pagefind(site: Path, scratch: Path) -> float:
-    """Plain Pagefind over the same built site (no terms added)."""
+def baseline_pagefind(site: Path, scratch: Path) -> tuple[float, Path]:
+    """Plain Pagefind over the same built site's item, lesson and class pages (no normaliser
+    terms, its own segmentation), its bundle published as pagefind-plain/ beside ours."""
     copy = scratch / "plain-site"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind", "iiif"))
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copy), "--glob", "{items,lessons,classes,en}/**/*.html"],
-                   check=True, capture_output=True)
-    return time.perf_counter() - started
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copy), "--glob",
+                    "{items,lessons,classes,en}/**/*.html"], check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    shutil.rmtree(site / "pagefind-plain", ignore_errors=True)
+    shutil.copytree(copy / "pagefind", site / "pagefind-plain")
+    shutil.rmtree(copy, ignore_errors=True)
+    return seconds, site / "pagefind-plain"
 
 
 def browser_figures(site: Path, port: int) -> dict[str, float]:
@@ -193,13 +151,13 @@ def browser_figures(site: Path, port: int) -> dict[str, float]:
                 }""")
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
                 # The first query counts what search needs beyond the page itself (the search
-                # script, the normalisation table, Pagefind's files), even if it started
+                # scripts, the normalisation table, Pagefind's files), even if it started
                 # loading with the page; later queries count every byte after the previous one.
                 start = 0
-                for label, query in (("first", "ほくさい"), ("second", "日本橋"), ("third", "fuji")):
+                for label, query in QUERIES:
                     page.evaluate("() => { window.__shown = null; window.__firstResult = null; }")
                     page.locator("#search-q").press_sequentially(query)
-                    page.wait_for_function("() => window.__shown !== null", timeout=60000)
+                    page.wait_for_function("() => window.__shown !== null", timeout=120000)
                     page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(300)  # let result fragments finish
                     figures[f"{label}_ms_x{rate}"] = page.evaluate("window.__shown - window.__lastKey")
@@ -215,49 +173,125 @@ def browser_figures(site: Path, port: int) -> dict[str, float]:
                     page.fill("#search-q", "")
                     page.wait_for_function("() => document.querySelector('#search-status').textContent === ''")
                 context.close()
+                figures.update(plain_figures(browser, server, rate))
             browser.close()
     finally:
         server.close()
     return figures
 
 
+def plain_figures(browser, server, rate: int) -> dict[str, float]:
+    """Plain Pagefind's first query (北斎, which its own segmentation finds) over the same pages,
+    through pagefind.js: bytes and time to the first result's data."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    seen: list[int] = []
+    page.on("requestfinished", lambda r: seen.append(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])
+            if "/pagefind-plain/" in r.url else None)
+    page.goto(server.url + "items/", wait_until="load")
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    ms, found = page.evaluate("""async () => {
+        const started = performance.now();
+        const pagefind = await import("/pagefind-plain/pagefind.js");
+        await pagefind.init();
+        const found = await pagefind.search("北斎");
+        await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+        return [performance.now() - started, found.results.length];
+    }""")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return {f"plain_bytes_x{rate}": sum(seen), f"plain_ms_x{rate}": ms, "plain_results": found}
+
+
+def one_record_rebuild(root: Path, site_url: str):
+    """A typo fixed in one record's description, and the build again."""
+    record = root / "archive" / "item-00007.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("を描いた作品", "を描いた作品（訂正）"), encoding="utf-8")
+    return build(root, site_url)
+
+
+def held_out() -> None:
+    """The held-out queries over the sample content plus the shared corpus."""
+    import datetime as dt
+
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM, StaticServer, free_port
+    from generator.pipeline import build as build_site
+    from test_search_cli import corpus_repo
+    from test_search_parity import HELD_OUT, browser_answers, cli_answers
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-held-out-"))
+    try:
+        root = corpus_repo(scratch)
+        port = free_port()
+        build_site(root, out=scratch / "site", site_url=f"http://127.0.0.1:{port}/", today=dt.date(2026, 11, 20),
+                   progress=False)
+        server = StaticServer(scratch / "site", port)
+        queries = [q for q, _ in HELD_OUT]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            in_browser = browser_answers(browser, server, queries)
+            browser.close()
+        server.close()
+        on_cli = cli_answers(root, queries)
+        hits = {"search page": 0, "sitegen search": 0}
+        for query, wanted in HELD_OUT:
+            top = {url.strip("/").split("/")[-1] for url, _ in in_browser[query][:5]}
+            hits["search page"] += bool(top & wanted)
+            hits["sitegen search"] += bool({i for i, _ in on_cli[query][:5]} & wanted)
+            if not top & wanted:
+                print(f"  search page missed {query!r}")
+        for where, n in hits.items():
+            print(f"held-out queries, {where:15}: {n}/{len(HELD_OUT)} ({n / len(HELD_OUT):.0%}) in the first five")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--items", type=int, default=10000)
     ap.add_argument("--keep", type=Path, default=None, help="keep the generated repo and site here")
-    ap.add_argument("--reindex", action="store_true",
-                    help="with --keep: reuse the kept site, re-run only the search steps (after a change to search)")
+    ap.add_argument("--held-out", action="store_true", help="only the held-out queries over the sample and corpus")
     args = ap.parse_args()
+    if args.held_out:
+        held_out()
+        return 0
     from conftest import free_port
 
     scratch = args.keep or Path(tempfile.mkdtemp(prefix="bench-search-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    root, out = scratch / "repo", scratch / "site"
+    root, out = scratch / "repo", scratch / "repo" / "site"
     port = free_port()
-    if args.reindex and (out / "index.html").exists():
-        times = reindex(root, out)
-        args.items = len(list((root / "archive").glob("item-*.yml")))
-    else:
-        shutil.rmtree(root, ignore_errors=True)
-        root.mkdir()
-        make_archive(root, args.items)
-        times = timed_build(root, out, f"http://127.0.0.1:{port}/")
-    whoosh_plain = baseline_whoosh(root)
-    pagefind_plain = baseline_pagefind(out, scratch)
+    site_url = f"http://127.0.0.1:{port}/"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    make_archive(root, args.items)
+    full, steps = build(root, site_url)
+    one, one_steps = one_record_rebuild(root, site_url)
+    pagefind_plain, plain_bundle = baseline_pagefind(out, scratch)
     bundle = sum(p.stat().st_size for p in (out / "pagefind").rglob("*") if p.is_file())
-    shards = 1 + len(json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8")))
     table = (out / "search" / "normalise.json").stat().st_size
     fig = browser_figures(out, port)
 
     print(f"\nsearch benchmark: {args.items} generated items (metadata only), {scratch}")
-    print(f"full build                     {times['build']:8.1f} s")
-    print(f"catalogue step (ours)          {times['catalogue']:8.1f} s   plain whoosh {whoosh_plain:6.1f} s   ratio {times['catalogue'] / whoosh_plain:5.1f}x")
-    print(f"Pagefind step (ours)           {times['pagefind']:8.1f} s   plain Pagefind {pagefind_plain:6.1f} s   ratio {times['pagefind'] / pagefind_plain:5.1f}x")
-    print(f"Pagefind bundle on disk        {bundle / 1024:8.0f} KB   in {shards} shard(s), query table {table / 1024:.0f} KB")
-    for label in ("first", "second", "third"):
+    print(f"full build                     {full.wall:8.1f} s   peak memory {full.peak_rss_mb:6.0f} MB (whole process tree)")
+    print(f"  catalogue step               {steps.get('search.derive.derive', float('nan')):8.1f} s")
+    print(f"  Pagefind step (ours)         {steps.get('search.pagefind.index', float('nan')):8.1f} s   "
+          f"plain Pagefind {pagefind_plain:6.1f} s   ratio {steps.get('search.pagefind.index', 0) / pagefind_plain:5.1f}x")
+    print(f"one-record rebuild             {one.wall:8.1f} s   peak memory {one.peak_rss_mb:6.0f} MB; Pagefind step "
+          f"{one_steps.get('search.pagefind.index', float('nan')):.1f} s, catalogue {one_steps.get('search.derive.derive', float('nan')):.1f} s")
+    plain_size = sum(p.stat().st_size for p in plain_bundle.rglob("*") if p.is_file())
+    print(f"Pagefind bundle on disk        {bundle / 1024:8.0f} KB   (plain Pagefind's {plain_size / 1024:.0f} KB); "
+          f"query table {table / 1024:.0f} KB")
+    for rate in (1, 4):
+        print(f"plain Pagefind, 北斎, CPU x{rate}:  {fig[f'plain_bytes_x{rate}'] / 1024:8.1f} KB, ten results' data "
+              f"{fig[f'plain_ms_x{rate}']:5.0f} ms ({fig['plain_results']} results)")
+    for label, _query in QUERIES:
         for rate in (1, 4):
             b = fig[f"{label}_bytes_x{rate}"]
-            print(f"{label:6} query, CPU x{rate}: {b / 1024:8.1f} KB transferred ({b / bundle:6.1%} of the bundle), "
+            print(f"{label:6} query, CPU x{rate}: {b / 1024:8.1f} KB transferred "
+                  f"({b / max(fig[f'plain_bytes_x{rate}'], 1):4.2f}x plain Pagefind's first query), "
                   f"first result shown {fig[f'{label}_first_ms_x{rate}']:5.0f} ms, the first page of 10 "
                   f"{fig[f'{label}_ms_x{rate}']:5.0f} ms after the last keystroke ({fig[f'{label}_results']} results)")
         slow = fig[f"{label}_ms_x4"] / max(fig[f"{label}_ms_x1"], 1)

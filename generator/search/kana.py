@@ -4,6 +4,8 @@ Kept apart from the rules so the same tables can be shipped to the browser (tabl
 """
 from __future__ import annotations
 
+import unicodedata
+
 # Modified Hepburn for each hiragana syllable (digraphs first; っ and ん are handled by rule).
 _ROWS = """
 あ a い i う u え e お o か ka き ki く ku け ke こ ko さ sa し shi す su せ se そ so
@@ -39,6 +41,11 @@ ROMAJI_TO_KANA["di"] = "ぢ"
 
 # Small kana and their full-size forms: ゃ and や are "the same" when searching.
 SMALL_TO_LARGE = dict(zip("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ"))
+
+# Voiced kana and their plain forms (が -> か, ぱ -> は): readings of compounds voice their
+# second word (橋 はし in 両国橋 りょうごくばし) where a dictionary may not.
+VOICED_TO_PLAIN = {c: unicodedata.normalize("NFD", c)[0] for c in map(chr, range(0x3041, 0x3097))
+                   if len(unicodedata.normalize("NFD", c)) > 1}
 
 # The vowel each kana ends in, for the long-vowel mark (ー) and for collapsing long vowels.
 VOWEL_OF: dict[str, str] = {}

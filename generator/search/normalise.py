@@ -7,14 +7,16 @@ table that table.py exports from the same data. The rules:
 - fold: NFKC (full-width letters, half-width kana), lower case, Latin accents dropped
   (Tōkaidō = Tokaido), katakana -> hiragana, old -> new kanji forms (廣 -> 広, 嶽 -> 岳) from
   pykakasi's itaiji dictionary (the maintained variant table of the KAKASI project).
-- loose kana: small kana as full size, ー as the vowel before it, long vowels collapsed
-  (とうきょう = ときょ = トーキョー), so Toukaidou, Tokaido and Tōkaidō meet in one form.
+- loose kana: small kana as full size, voiced as plain (rendaku: 両国橋 is read りょうごくばし,
+  a dictionary may say はし), ー as the vowel before it, long vowels collapsed (とうきょう =
+  ときょ = トーキョー), so Toukaidou, Tokaido and Tōkaidō meet in one form.
 - readings: a hand-written `reading` first, else pykakasi's; romaji typed by a reader is
   turned into kana by Hepburn (and kunrei/wapuro) spelling, so hokusai meets ほくさい.
 - terms: character bigrams of every Japanese run (the word segmenters miss 富士 inside
   富士山) and of its loose reading, each kanji alone (a one-kanji query: 波, 橋), and other
-  words as they are (romaji words also as the bigrams of their kana), but for function words
-  and words of one or two letters (see SKIPPED), on both sides.
+  words as they are (romaji words, and the romaji beginnings of other words, also as the
+  bigrams of their kana), but for function words and words of one or two letters (see
+  SKIPPED), on both sides.
 - index words: encode() writes each term as one plain ASCII word for Pagefind, in a class of
   its own (bigram, single character, other word), so that only a word of letters and digits
   is ever a prefix of another (snow of snowfall) and none is a word of the page's metadata.
@@ -27,18 +29,20 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .kana import KANA_TO_ROMAJI, LONG_VOWEL_FOLLOWERS, ROMAJI_TO_KANA, SMALL_TO_LARGE, VOWEL_OF
+from .kana import KANA_TO_ROMAJI, LONG_VOWEL_FOLLOWERS, ROMAJI_TO_KANA, SMALL_TO_LARGE, VOICED_TO_PLAIN, VOWEL_OF
 
 
 # KAKASI's table folds a few forms in use today into their older forms (島 -> 嶋, 曽 -> 曾):
-# harmless for matching, wrong for the "new-form" text shown to Pagefind, so those turn round.
+# harmless for matching, but the form in use is the one to keep, so those turn round.
 _TODAY_FORMS = "島曽亘芦"
+# Variants common in names and places that KAKASI's table lacks: (variant, form in use).
+_MORE_VARIANTS = ["髙高", "﨑崎", "德徳", "瀧滝", "麴麹", "靑青", "龍竜", "﨔欅"]
 
 
 @functools.cache
 def itaiji() -> dict[int, str]:
     """Old (and variant) kanji form -> the form in use today, from pykakasi's data (the
-    itaiji dictionary of the KAKASI project, 672 single-character pairs)."""
+    itaiji dictionary of the KAKASI project, 672 single-character pairs) and a few more."""
     from pykakasi.properties import Configurations
 
     with open(Configurations.dictpath(Configurations.jisyo_itaiji), "rb") as f:
@@ -49,6 +53,8 @@ def itaiji() -> dict[int, str]:
         if older:
             table = {k: (today if v == older else v) for k, v in table.items()}
             table[ord(older)] = today
+    for variant, today in _MORE_VARIANTS:
+        table.setdefault(ord(variant), today)
     return table
 
 
@@ -83,10 +89,12 @@ def is_japanese(c: str) -> bool:
 
 
 def loose(kana: str) -> str:
-    """Hiragana with small kana enlarged, ー spelled out and long vowels collapsed."""
+    """Hiragana with small kana enlarged, voiced kana plain, ー spelled out and long vowels
+    collapsed."""
     out: list[str] = []
     for c in kana:
         c = SMALL_TO_LARGE.get(c, c)
+        c = VOICED_TO_PLAIN.get(c, c)
         if c == "ー":
             if not out or out[-1] not in VOWEL_OF:
                 continue
@@ -200,16 +208,16 @@ def kana_from_romaji(word: str) -> str | None:
 # --- terms --------------------------------------------------------------------------------
 # Words neither indexed nor asked for. The search page's Pagefind matches a query word that
 # begins no indexed word with the longest indexed word it begins with (bridges: bridge), so
-# an index holding "the" or "s" would answer "theatre" or "snow" with every page that has
-# them. Words of one or two letters (digits are kept: 第7番) and these function words never
-# narrow a search of titles and names anyway.
+# an index holding "the", "s" or "1" would answer "theatre", "snow" or "1831" with every page
+# that has them. Words of one or two letters or digits and these function words never narrow
+# a search of titles and names anyway (第7番 is found by 第 and 番).
 SKIPPED = frozenset("""the and for with from into onto its are was were this that these those their there
 than then but not has have had who which""".split())
 
 
 def kept_word(word: str) -> bool:
     """Whether a word of letters and digits is a term (see SKIPPED)."""
-    return word.isdigit() or (len(word) > 2 and word not in SKIPPED)
+    return len(word) > 2 and word not in SKIPPED
 
 
 _RUNS = re.compile(r"[0-9a-z]+|[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff々〆ヵヶ]+")
@@ -248,16 +256,30 @@ def terms(text: str, hand_reading: str | None = None) -> list[str]:
 def _run_terms(run: str) -> tuple[str, ...]:
     """Terms of one folded run (cached: names and labels repeat on thousands of pages)."""
     if run.isascii():
-        kana = kana_from_romaji(run) if run.isalpha() else None
         word = [run] if kept_word(run) else []
-        return tuple(bigrams(loose(kana)) + word if kana else word)
+        if not run.isalpha():
+            return tuple(word)
+        kana = kana_from_romaji(run) or _romaji_beginning(run)
+        kana = loose(kana) if kana else ""
+        return tuple((bigrams(kana) if len(kana) > 1 else []) + word)
     return tuple(dict.fromkeys(bigrams(run) + kanji(run) + _reading_bigrams(reading(run))))
+
+
+def _romaji_beginning(word: str) -> str | None:
+    """The kana of the longest beginning of a word that reads as romaji (sunset: sunse, すんせ).
+    A reader typing the beginning of an English word (sun, sunse) is taken to type romaji:
+    with these kana among the word's terms, the beginning still finds the word."""
+    for end in range(len(word) - 1, 2, -1):
+        kana = kana_from_romaji(word[:end])
+        if kana:
+            return kana
+    return None
 
 
 def _reading_bigrams(kana: str) -> list[str]:
     """Bigrams of the loose reading, and of the reading as written: collapsing long vowels
     across a word boundary (しまのうみべ -> しまのみべ) must not hide うみべ from a query."""
-    plain = "".join(SMALL_TO_LARGE.get(c, c) for c in kana)
+    plain = "".join(VOICED_TO_PLAIN.get(c, c) for c in (SMALL_TO_LARGE.get(c, c) for c in kana))
     return list(dict.fromkeys(bigrams(loose(kana)) + bigrams(plain)))
 
 

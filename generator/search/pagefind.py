@@ -73,7 +73,10 @@ def build_bundle(documents: list[Document], store: Path) -> Path:
         asyncio.run(_index(pages, fresh))
     except Exception as error:  # the Pagefind service's own message
         shutil.rmtree(fresh, ignore_errors=True)
-        message = " ".join(str(a) for a in error.args[:1]) or type(error).__name__
+        if isinstance(error, OSError):  # no Pagefind program where it was looked for
+            message = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+        else:
+            message = str(error.args[0]) if error.args else type(error).__name__
         raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {message}",
                               f"building the search index (Pagefind) failed: {message}"),
                          Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",

@@ -31,6 +31,7 @@ def browser_table(readings: dict[str, str]) -> str:
         "itaiji": _as_strings({chr(k): v for k, v in sorted(normalise.itaiji().items())}),
         "romaji": kana.ROMAJI_TO_KANA,
         "small": _as_strings(kana.SMALL_TO_LARGE),
+        "voiced": _as_strings(kana.VOICED_TO_PLAIN),
         "vowel": _as_strings(kana.VOWEL_OF),
         "long": kana.LONG_VOWEL_FOLLOWERS,
         "skipped": sorted(normalise.SKIPPED),

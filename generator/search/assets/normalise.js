@@ -24,6 +24,7 @@
     var out = [];
     for (var c of kana) {
       c = T.small[c] || c;
+      c = T.voiced[c] || c;
       if (c === "ー") {
         if (!out.length || !T.vowel[out[out.length - 1]]) continue;
         c = T.vowel[out[out.length - 1]];
@@ -83,9 +84,9 @@
     return out;
   }
 
-  // normalise.py's kept_word(): no function words, no words of one or two letters.
+  // normalise.py's kept_word(): no function words, no words of one or two letters or digits.
   function keptWord(word) {
-    return /^[0-9]+$/.test(word) || (word.length > 2 && T.skipped.indexOf(word) < 0);
+    return word.length > 2 && T.skipped.indexOf(word) < 0;
   }
 
   function queryTerms(query) {
@@ -121,7 +122,8 @@
   }
 
   function setTable(table) {
-    T = Object.assign({}, table, { itaiji: pairs(table.itaiji), small: pairs(table.small), vowel: pairs(table.vowel) });
+    T = Object.assign({}, table, { itaiji: pairs(table.itaiji), small: pairs(table.small), voiced: pairs(table.voiced),
+      vowel: pairs(table.vowel) });
     longest = 0;
     Object.keys(T.readings).forEach(function (k) { longest = Math.max(longest, Array.from(k).length); });
   }

@@ -51,7 +51,9 @@
         N.setTable(got[0]);
         tableReady = true;
         pagefind = got[1];
-        return pagefind.options({ ranking: got[0].ranking }).then(function () { return pagefind.init(); });
+        // No web worker: its script would be a sixth of the first query's bytes, and searching
+        // the index takes the main thread a few milliseconds.
+        return pagefind.options({ ranking: got[0].ranking, noWorker: true }).then(function () { return pagefind.init(); });
       });
     }
     return loading;
