@@ -107,6 +107,9 @@ def test_a_reading_left_behind_by_a_changed_title_is_a_warning(repo):
     assert "how to fix:" in fix
     # The sample's readings (a special one, ふがく for 冨嶽, and unread （見本）) raise nothing.
     assert result.stderr.count("title.reading") == 1
+    ja = sitegen(repo, "check", lang="ja")
+    head, fix = message(ja.stderr, "archive/hokusai-kanagawa-oki-nami-ura.yml:7", "title.reading", "ja")
+    assert "タイトル「冨嶽三十六景　凱風快晴」の読みには見えません" in head and "直し方:" in fix
 
 
 def test_readings_that_fit_are_left_alone():
@@ -159,6 +162,9 @@ def test_a_weekly_rule_whose_every_date_is_skipped_is_an_error(repo):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     head, fix = message(result.stderr, "lessons/schedule/courses/photo.yml:12", "sessions[0].weekly.skip")
     assert "error" in head and "every date of the session 'photo-1' is skipped" in head and "how to fix:" in fix
+    ja = sitegen(repo, "check", lang="ja")
+    head, fix = message(ja.stderr, "lessons/schedule/courses/photo.yml:12", "sessions[0].weekly.skip", "ja")
+    assert "エラー" in head and "教室が1回もありません" in head and "直し方:" in fix
 
 
 # --- plausibility: report -------------------------------------------------------------------
@@ -283,6 +289,9 @@ def test_a_shift_jis_file_that_lost_characters_never_overwrites_good_text(repo, 
     assert "row 2, column 'title_en': 'Snow at Sens?ji' lost characters when the file was saved as Shift_JIS; " \
            "the record's 'Snow at Sensōji' is kept." in result.stderr
     assert "CSV UTF-8 (コンマ区切り)" in result.stderr and "0 created, 0 updated, 1 unchanged" in result.stdout
+    ja = run_import(repo, path, lang="ja")
+    assert "「Snow at Sens?ji」は、Shift_JIS で保存したときに文字が失われたものです。記録の「Snow at Sensōji」をそのまま残します。" in ja.stderr
+    assert "「CSV UTF-8（コンマ区切り）」" in ja.stderr
     assert archive(repo) == before
 
 

@@ -146,7 +146,7 @@ def _from_authority(entries: dict, index: NameIndex, what: Text, label: Callable
             return answer
         found = index.find(answer)
         if found:
-            dialog.say(f"  → {label(entries[found])}")
+            dialog.say(printable(f"  → {label(entries[found])}"))
             return found
         names = {name_key(n): e.id for e in entries.values() for n in e.names if name_key(n)}
         close = list(dict.fromkeys(names[k] for k in difflib.get_close_matches(name_key(answer), list(names), n=5,
