@@ -90,6 +90,13 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return self._send(page, "text/html; charset=utf-8")
         return super().do_GET()
 
+    def end_headers(self) -> None:
+        # As the example server settings do (server_config.py): other sites' IIIF viewers and
+        # calendar apps may read these folders.
+        if self.path.startswith(("/iiif/", "/calendar/")):
+            self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
     def _send(self, body: bytes, kind: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", kind)
