@@ -53,7 +53,9 @@ def test_viewer_draws_tiles_and_zooms_by_button_and_keyboard(sample_site, browse
     assert not page.locator("img.viewer__still").is_visible(), "the still image should give way to the viewer"
     box = page.locator(".openseadragon-canvas").bounding_box()
     column = page.locator("article.md-content__inner").bounding_box()
-    assert box["width"] >= column["width"] * 0.9 and box["height"] >= 300, (box, column)
+    # The viewer has the map's proportions (4:3): the whole map fills it, up to most of a screen.
+    assert box["width"] >= column["width"] * 0.9, (box, column)
+    assert box["height"] >= min(box["width"] * 0.75 * 0.98, viewport["height"] * 0.5), (box, column)
     assert tiles_loaded(log), "the viewer requested no tiles"
     start = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(true)")
     page.get_by_role("button", name="拡大").click()
@@ -81,7 +83,7 @@ def test_viewer_draws_tiles_and_zooms_by_button_and_keyboard(sample_site, browse
 def test_controls_are_large_japanese_buttons(sample_site, browser, viewport):
     server, _ = sample_site
     page, log = open_viewer(browser, server, TWO_SCANS, viewport)
-    names = ["拡大", "縮小", "全体", "全画面", "前の画像", "次の画像"]
+    names = ["拡大", "縮小", "全体", "全画面", "前の画像", "次の画像", "この部分を共有"]
     for name in names:
         button = page.get_by_role("button", name=name, exact=True)
         box = button.bounding_box()

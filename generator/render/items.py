@@ -1,8 +1,11 @@
 """Archive pages: the list of items, browse pages per type, and one page per item (items/<id>/).
 
 Item pages carry the deep-zoom viewer (OpenSeadragon, served from the site itself) over the
-IIIF services the derive step published (ctx.derived["iiif"]); without JavaScript they show a
-large still image.
+IIIF services the derive step published (ctx.derived["iiif"]). Every address the page gives
+the viewer is relative to the page, so the site works from any host or folder; the IIIF ids
+it gives for sharing (manifest, canvases) are the published, absolute ones. The picture shown
+before the viewer starts is the viewer's own first tile; without JavaScript the page shows a
+large image instead.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from ..models import eras
 from ..context import LANGS, BuildContext
 from ..errors import BuildError, Text
 from ..iiif import georef
+from ..iiif.viewer_requests import tile_paths
 from ..models.archive import ITEM_TYPES, ROLE_LABELS, TYPE_LABELS, Item
 from .docs import cached_page, page_key, render_template, t, text_lang, write_page
 
@@ -127,7 +131,20 @@ def copy_viewer_library(ctx: BuildContext) -> None:
     shutil.copy2(src, dest / "openseadragon.min.js")
 
 
-def viewer_images(entry, item: Item, lang: str, root: str) -> list[dict]:
+def first_view(service) -> str | None:
+    """Site path of the picture OpenSeadragon draws first: its smallest level, when that is one
+    whole-image file (the page shows it before the viewer starts, and the viewer then takes it
+    from the browser's cache instead of downloading it again)."""
+    first = next(tile_paths(service.tiles.info(service.service_id)), None)
+    return f"{service.path}/{first}" if first and first.startswith("full/") else None
+
+
+def canvas_id(ctx: BuildContext, item: Item, n: int) -> str:
+    """The published id of the item's n-th canvas (1-based), as its manifest gives it."""
+    return ctx.url(f"iiif/{item.id}") + f"/canvas/{n}"
+
+
+def viewer_images(ctx: BuildContext, entry, item: Item, lang: str, root: str) -> list[dict]:
     images = []
     title = item_title(item, lang)["text"]
     for n, service in enumerate(entry.images if entry else [], 1):
@@ -137,10 +154,14 @@ def viewer_images(entry, item: Item, lang: str, root: str) -> list[dict]:
         thumb_w, thumb_h = service.size_of(200)
         full_w = service.tiles.max_width or service.width
         full_h = service.tiles.max_height or service.height
+        first = first_view(service)
         images.append({
             "n": n, "name": name, "name_lang": scan_label["lang"] if scan_label else lang,
             "alt": f"{title}（{name}）" if lang == "ja" else f"{title} ({name})",
-            "info": root + service.path + "/info.json",
+            # The viewer's tile source: info.json's content, its tiles from this page's copy.
+            "service": root + service.path, "info": service.tiles.info(service.service_id),
+            "canvas": canvas_id(ctx, item, n), "width": service.width, "height": service.height,
+            "first": root + first if first else None,
             "large": root + service.size_path(1600), "large_w": large_w, "large_h": large_h,
             "thumb": root + service.size_path(200), "thumb_w": thumb_w, "thumb_h": thumb_h,
             "full": root + service.full_path, "full_w": full_w, "full_h": full_h,
@@ -193,16 +214,22 @@ def write(content: Content, ctx: BuildContext) -> None:
             entry = iiif.get(item.id)
             title = item_title(item, lang)
             page_url = ctx.url(f"items/{item.id}/", lang)
+            manifest = entry.manifest_path if entry and entry.manifest_path else None
             body = render_template(
                 "item.md.j2", lang=lang, ctx=ctx, title=title["text"], title_lang=title["lang"],
-                images=viewer_images(entry, item, lang, root), root=root,
+                images=viewer_images(ctx, entry, item, lang, root), root=root,
                 assets=root_prefix(f"items/{item.id}/", "ja") + "assets/site/viewer/",
                 osd=f"{root}{VIEWER_DIR}/openseadragon.min.js",
-                manifest=ctx.url(entry.manifest_path) if entry and entry.manifest_path else None,
+                # The link works from wherever the site is served; the ?manifest= it carries (for
+                # the IIIF drag-and-drop convention) and the ids shared views name are published ones.
+                manifest=root + manifest if manifest else None,
+                manifest_id=entry.manifest_id if manifest else None,
                 citation=citation(item, lang, page_url),
                 overlay=georef.overlay_link(entry.georeference_id) if entry and entry.georeference_id else None,
                 type_href=f"../types/{item.type}/", **item_values(content, item, lang))
-            write_page(ctx, lang, f"items/{item.id}.md", title["text"], body)
+            # The page's <head> names its manifest too (overrides/main.html, block extrahead).
+            meta = {"iiif_manifest": root + manifest} if manifest else {}
+            write_page(ctx, lang, f"items/{item.id}.md", title["text"], body, **meta)
 
 
 PER_PAGE = 60  # cards on one browse page: a phone need not load the whole archive at once
