@@ -33,7 +33,8 @@ def _kill_when(proc, ready, timeout=300):
 
 def _finished_tiles(repo):
     tiles = repo / ".cache" / "tiles"
-    return sorted(p.name for p in tiles.iterdir() if not p.name.startswith(".")) if tiles.is_dir() else []
+    # Tile sets are folders named by their key (scans.json and used.json are rewritten by every build).
+    return sorted(p.name for p in tiles.iterdir() if p.is_dir() and not p.name.startswith(".")) if tiles.is_dir() else []
 
 
 def _published_ok(repo):
