@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from test_content_errors import sitegen
-from test_librarian_import import CC0, scan
+from test_librarian_import import scan
 
 from conftest import TODAY, copy_repo
 from generator.cli import main

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from generator.iiif import discovery
-from generator.schedule.ledger import Ledger, ManifestRecord, read
+from generator.schedule.ledger import Ledger, ManifestRecord
 from test_content_errors import sitegen
 
 DAY1, DAY2, DAY3 = dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 22)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "iiif_presentation_3.json"
 

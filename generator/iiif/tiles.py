@@ -23,7 +23,7 @@ from pathlib import Path
 import pyvips
 
 from ..publish import killed_leftovers
-from .scans import ScanError, ScanSource, normalise, open_scan, unreadable
+from .scans import ScanSource, normalise, open_scan, unreadable
 from .viewer_requests import all_tile_paths, pyramid_sizes, static_paths
 
 
