@@ -14,6 +14,9 @@ from .readability import front_matter_warnings, readability_warnings
 from .safelinks import browser_address
 from .structure import Picture
 
+# A published lesson picture larger than this is slow on a phone on a pay-as-you-go plan.
+PICTURE_BUDGET = 300_000
+
 
 def check_lessons(lessons: list[Lesson], root: Path) -> list[Problem]:
     """Every lesson, with the glossary read once (its own problems reported once)."""
@@ -48,6 +51,12 @@ def check_lesson(lesson: Lesson, root: Path, glossary: dict[str, str] | None = N
                                               f"the step '{finding.text[:20]}' has no picture."),
                                     Text("手順の下の行に ![絵の説明](images/…svg) を加えてください。",
                                          "add ![what the picture shows](images/….svg) on the line below the step."),
+                                    line=line, severity="warning"))
+        elif finding.kind == "question-without-answer":
+            problems.append(Problem(rel, Text(f"問題「{finding.text[:20]}」に答えがありません。",
+                                              f"the question '{finding.text[:20]}' has no answer."),
+                                    Text("問題の次の行に「答え：…」を書いてください（読む人が開いて確かめます）。",
+                                         "write '答え：…' on the line after the question (readers open it to check)."),
                                     line=line, severity="warning"))
         elif finding.kind == "bad-tab":
             problems.append(Problem(rel, Text(f"タブ「{finding.text}」は使えません。", f"the tab '{finding.text}' is not a phone type."),
@@ -87,10 +96,21 @@ def _pictures(lesson: Lesson, root: Path, lines: list[str], first: int, pictures
                                          "write what the picture shows between the brackets: ![what it shows](…)."),
                                     field="alt", line=_line_of_picture(lines, picture, first)))
         try:
-            prepare(root, picture_path(picture.src, lesson.slug), lesson.slug, root / ".cache")
+            rel = picture_path(picture.src, lesson.slug)
+            published = prepare(root, rel, lesson.slug, root / ".cache")
         except PictureError as exc:
             problems.append(Problem(lesson.source, exc.what, exc.fix, field="src",
                                     line=_line_of_picture(lines, picture, first, by_src=True)))
+            continue
+        size = len(published.data)
+        if size > PICTURE_BUDGET:
+            problems.append(Problem(lesson.source, Text(
+                f"絵 lessons/{rel} は公開すると {size // 1000} KB あり、スマホで表示に時間がかかります（目安 {PICTURE_BUDGET // 1000} KB まで）。",
+                f"the picture lessons/{rel} is {size // 1000} KB as published, slow to load on a phone "
+                f"(the budget is {PICTURE_BUDGET // 1000} KB)."),
+                Text("見せたい所だけを切り抜くか、写真ではなく簡単な絵（SVG）にしてください。",
+                     "crop it to what the step shows, or use a simple drawing (SVG) instead of a photo."),
+                field="src", line=_line_of_picture(lines, picture, first, by_src=True), severity="warning"))
     return problems
 
 

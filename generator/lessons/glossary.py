@@ -48,13 +48,42 @@ def load_glossary(root: Path) -> tuple[dict[str, str], list[Problem]]:
     return terms, problems
 
 
-def term_element(word: str, note: str) -> etree.Element:
+def term_element(word: str, note: str, between: str = "") -> etree.Element:
+    """The word and its explanation; `between` is text that stays between them (the rest of
+    a 「quotation」 the word is in)."""
     span = etree.Element("span", {"class": "term"})
     dfn = etree.SubElement(span, "dfn")
     dfn.text = word
+    dfn.tail = between or None
     explanation = etree.SubElement(span, "span", {"class": "term__note"})
     append_text(explanation, "（" + note + "）")
     return span
+
+
+_KATAKANA = re.compile(r"[\u30A1-\u30FAー\uFF66-\uFF9F]")
+_KANJI = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々]")
+
+
+def _part_of_a_longer_word(text: str, start: int, end: int) -> bool:
+    """アプリ in アプリケーション, タップ in ダブルタップ, 画面 in 画面上: the word runs on into
+    letters of its own kind, so explaining it there would split a compound."""
+    word = text[start:end]
+    for script in (_KATAKANA, _KANJI):
+        if start > 0 and script.match(word[0]) and script.match(text[start - 1]):
+            return True
+        if end < len(text) and script.match(word[-1]) and script.match(text[end]):
+            return True
+    return False
+
+
+def _after_the_quotation(text: str, end: int) -> int | None:
+    """Where an explanation of a word ending at `end` goes: right after it, or after the 」 of
+    the 「quotation」 it is in (a button's label is quoted as it is on the screen); None when
+    that quotation does not close in this text."""
+    if text.count("「", 0, end) <= text.count("」", 0, end):
+        return end
+    close = text.find("」", end)
+    return close + 1 if close >= 0 else None
 
 
 class GlossaryProcessor(Treeprocessor):
@@ -87,17 +116,23 @@ class GlossaryProcessor(Treeprocessor):
         el[:] = children
 
     def _split(self, text: str) -> tuple[str, list[etree.Element]]:
-        head, nodes, rest = text, [], text
-        while (pattern := self._pattern()) and (m := pattern.search(rest)):
+        head, nodes, at = None, [], 0
+        search = 0
+        while (pattern := self._pattern()) and (m := pattern.search(text, search)):
+            word = m.group(0)
+            after = _after_the_quotation(text, m.end())
+            if _part_of_a_longer_word(text, m.start(), m.end()) or after is None:
+                search = m.end()  # explained at a later use that stands on its own
+                continue
+            before = text[at:m.start()]
             if nodes:
-                nodes[-1].tail = rest[:m.start()]
+                nodes[-1].tail = before
             else:
-                head = rest[:m.start()]
-            nodes.append(term_element(m.group(0), self.terms[m.group(0)]))
-            self.explained.add(m.group(0))
-            rest = rest[m.end():]
+                head = before
+            nodes.append(term_element(word, self.terms[word], text[m.end():after]))
+            self.explained.add(word)
+            at = search = after
         if nodes:
-            nodes[-1].tail = rest
-        else:
-            head = rest
-        return head, nodes
+            nodes[-1].tail = text[at:]
+            return head or "", nodes
+        return text, nodes

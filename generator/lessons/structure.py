@@ -31,7 +31,7 @@ class Picture:
 
 @dataclass
 class Finding:
-    kind: str  # "step-without-picture", "bad-tab", "image-outside-step"
+    kind: str  # "step-without-picture", "bad-tab", "question-without-answer"
     text: str  # words from the place, to find its line in the source
 
 
@@ -147,6 +147,8 @@ class LessonStructure(Treeprocessor):
             target = li.find("p") if li.find("p") is not None else li
             answer = _split_off_answer(target)
             if answer is None:
+                if li.find(".//details") is None:  # not an inner list of an answered question
+                    self.findings.append(Finding("question-without-answer", plain_text(li).strip()))
                 continue
             details = etree.SubElement(li, "details", {"class": "check-answer"})
             summary = etree.SubElement(details, "summary")
