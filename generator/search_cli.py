@@ -44,8 +44,13 @@ def _run(args: argparse.Namespace) -> int:
     text = " ".join(args.query)
     ix, readings = catalogue(args.root.resolve())
     hits, total = catalog.search(ix, text, readings, limit=max(1, args.limit))
+    others = catalog.other_pages(ix, text, readings)
+    also = ((f"（検索ページには、このほかにレッスン・教室が {others} 件出ます）" if ja
+             else f"(the search page also lists {others} lesson and class page(s) for this query)") if others else "")
     if not hits:
         print(f"「{text}」に合う資料はありません。" if ja else f"no items match '{text}'.")
+        if also:
+            print(also)
         print("言葉を短くする、ひらがなやローマ字で書く（ほくさい、hokusai）、artist: などの絞り込みを外す、を試してください。" if ja
               else "try fewer or shorter words, the name in kana or romaji (ほくさい, hokusai), or drop field filters such as artist:.")
         return 0
@@ -53,6 +58,8 @@ def _run(args: argparse.Namespace) -> int:
     for h in hits:
         title = h.title_ja if ja or not h.title_en else h.title_en
         print(f"{h.id}\t{h.type}\t{title}")
+    if also:
+        print(also)
     if args.facets:
         for name, counts in catalog.facet_counts(ix, text, readings).items():
             listed = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -133,3 +133,25 @@ def test_related_items_share_artist_series_or_place_first(catalogue):
     for item_id, picks in related.items():
         assert item_id not in picks
         assert len(picks) == len(set(picks)) <= 6
+
+
+def test_lessons_and_classes_are_in_the_catalogue_but_only_items_are_listed(tmp_path):
+    """The search page ranks every page among all of them (idf counts them), so the catalogue
+    holds them too; `sitegen search`, facets and related items are about items only."""
+    from conftest import copy_repo
+    from generator.search import documents
+
+    root = copy_repo(tmp_path / "repo")
+    content = load_content(root)
+    recs = records.records(content)
+    pages = [d for d in documents.documents(content, recs) if d.kind != "item"]
+    assert {d.kind for d in pages} == {"lesson", "class"}
+    ix = catalog.build(recs, pages=pages)
+    readings = table.reading_table(recs)
+    with ix.searcher() as s:
+        assert s.doc_count() == len(recs) + len(pages)
+    assert catalog.search(ix, "スマホ", readings, limit=None) == ([], 0)
+    assert catalog.other_pages(ix, "スマホ", readings) >= 2
+    assert sum(catalog.facet_counts(ix)["type"].values()) == len(recs)
+    hits, _ = catalog.search(ix, "北斎", readings)
+    assert [h.id for h in hits] == ["hokusai-kanagawa-oki-nami-ura"]

@@ -10,7 +10,7 @@ from test_content_errors import sitegen, tree_digest as _digest
 
 def tree_digest(folder):
     # Every file but the search index's: Pagefind writes the same pages in another order from
-    # run to run, and its bundle is published as it writes it. tests/test_search_bundle.py
+    # run to run, and its bundle is published as it writes it. tests/test_search_parity.py
     # checks that an updated index answers as a clean build's does.
     return {path: digest for path, digest in _digest(folder).items() if not path.startswith("pagefind/")}
 

@@ -122,3 +122,24 @@ def test_bad_content_is_reported_not_a_traceback(tmp_path, capsys):
     assert main(["search", "北斎", "--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert "archive/broken.yml" in err and "Traceback" not in err
+
+
+def test_lessons_and_classes_count_as_on_the_search_page_and_are_mentioned(imported, capsys):
+    capsys.readouterr()
+    assert main(["search", "スマホ", "--root", str(imported)]) == 0
+    out = capsys.readouterr().out
+    assert "no items match" in out and "lesson and class page(s)" in out  # the search page lists them
+
+
+def test_a_changed_lesson_is_searched_without_a_build(tmp_path, capsys):
+    from generator.search import catalog
+
+    root = copy_repo(tmp_path / "repo")
+    search(root, capsys, "北斎")
+    assert catalog.open_saved(root / ".cache", root) is not None
+    lesson = root / "lessons" / "denwa-no-kakekata.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("電話", "電話機"), encoding="utf-8")
+    os.utime(lesson, ns=(1, 1))
+    assert catalog.open_saved(root / ".cache", root) is None  # lessons count in the ranking: brought up to date
+    search(root, capsys, "北斎")
+    assert catalog.open_saved(root / ".cache", root) is not None

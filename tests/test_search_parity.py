@@ -129,3 +129,37 @@ def test_a_word_nothing_has_is_left_out_as_on_the_search_page(answers):
     # Pagefind's rule, and the command line's: a query word no page has does not empty the answer.
     assert items_of(in_browser["北斎 zzzyzzy"]) and on_cli["北斎 zzzyzzy"]
     assert {i for i, _ in on_cli["北斎 東海道"]} < {i for i, _ in on_cli["北斎"]}
+
+
+def test_an_updated_index_answers_as_a_clean_build_s(repo, browser, tmp_path):
+    """One record changed, one removed, one added: the index the next build makes from its
+    kept pages (.cache/pagefind/pages) answers as one made from nothing does."""
+    import datetime as dt
+    import shutil
+
+    from conftest import TODAY, StaticServer, free_port
+    from generator.pipeline import build
+
+    def site(out, port):
+        build(repo, out=out, site_url=f"http://127.0.0.1:{port}/", today=dt.date.fromisoformat(TODAY), progress=False)
+
+    ports = free_port(), free_port()
+    site(tmp_path / "before", ports[0])
+    record = repo / "archive" / f"{HIROSHIGE}.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("大はしあたけの夕立", "大はしあたけの雪"), encoding="utf-8")
+    (repo / "archive" / "kanda-myojin-hikifuda.yml").unlink()
+    shutil.rmtree(repo / "images" / "kanda-myojin-hikifuda", ignore_errors=True)
+    site(tmp_path / "updated", ports[0])
+    shutil.rmtree(repo / ".cache" / "pagefind")
+    site(tmp_path / "clean", ports[1])
+    queries = ["雪", "夕立", "ゆうだち", "ひきふだ", "広重", "北斎", "スマホ", "bridg"]
+    answers = []
+    for out, port in zip(("updated", "clean"), ports):
+        server = StaticServer(tmp_path / out, port)
+        try:
+            answers.append(browser_answers(browser, server, queries))
+        finally:
+            server.close()
+    updated, clean = answers
+    assert {q: sorted(r) for q, r in updated.items()} == {q: sorted(r) for q, r in clean.items()}
+    assert [u for u, _ in updated["雪"] if HIROSHIGE in u] and not items_of(updated["ひきふだ"])

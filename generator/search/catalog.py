@@ -273,6 +273,15 @@ def search(ix: index.Index, text: str, table: dict[str, str], limit: int | None 
         return hits, len(found)
 
 
+def other_pages(ix: index.Index, text: str, table: dict[str, str]) -> int:
+    """How many lessons and classes the search page lists for a query besides the items."""
+    parsed = parse(text, table)
+    if parsed.fields or parsed.codes:
+        return 0  # (field queries are the command line's: the search page has none)
+    with ix.searcher() as s:
+        return sum(1 for scored in _ranked(s, parsed, kind=None) if s.stored_fields(scored.docnum)["kind"] != "item")
+
+
 def facet_counts(ix: index.Index, text: str | None = None, table: dict[str, str] | None = None) -> dict[str, dict[str, int]]:
     """How many items each filter value holds (of all items, or of a query's results)."""
     from whoosh import sorting

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def build_bundle(documents: list[Document], store: Path) -> Path:
     fresh = bundles / f"{digest}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        asyncio.run(_index(pages, fresh))
+        _run_apart(lambda: _index(pages, fresh))
     except Exception as error:  # the Pagefind service's own message
         shutil.rmtree(fresh, ignore_errors=True)
         if isinstance(error, OSError):  # no Pagefind program where it was looked for
@@ -90,6 +91,18 @@ def build_bundle(documents: list[Document], store: Path) -> Path:
     fresh.rename(target)
     _prune(bundles, keep=target)
     return target
+
+
+def _run_apart(make_coroutine) -> None:
+    """Run Pagefind's asynchronous API to the end: here, or in a thread of its own when this
+    thread already runs an event loop (a build started from asynchronous code)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make_coroutine())
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 async def _index(pages: Path, output: Path) -> None:
