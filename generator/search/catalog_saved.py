@@ -1,10 +1,11 @@
 """The saved catalogue, kept up to date record by record.
 
-A build (and `sitegen search` when records changed) calls refresh(). It keeps beside the
-whoosh index what each record gave last time (a hash of the record and of its document, its
-part of the reading table, the terms related() compares), so that after an edit only the
-changed records are analysed and put into the index, and the reading table, related items
-and facets are recomputed from the kept parts. Those three depend on the records alone, never
+A build (and `sitegen search` when records, lessons or courses changed) calls refresh(). It
+keeps beside the whoosh index what each record gave last time (a hash of the record and of
+its document, its part of the reading table, the terms related() compares) and each lesson's
+and class's document digest, so that after an edit only the changed documents are analysed
+and put into the index, and the reading table, related items and facets are recomputed from
+the kept parts. Those three depend on the records alone, never
 on how the index happens to be laid out, so they are exactly what a clean build gives.
 
 What is saved is written in a copy beside the catalogue and swapped in (catalog.swap_in): a

@@ -34,10 +34,7 @@ ROMAJI_TO_KANA.update({
     "sya": "しゃ", "syu": "しゅ", "syo": "しょ", "tya": "ちゃ", "tyu": "ちゅ", "tyo": "ちょ",
     "cya": "ちゃ", "cyu": "ちゅ", "cyo": "ちょ", "zya": "じゃ", "zyu": "じゅ", "zyo": "じょ",
     "jya": "じゃ", "jyu": "じゅ", "jyo": "じょ", "wo": "を", "n": "ん", "nn": "ん",
-    "ti": "てぃ", "di": "でぃ",
-})
-ROMAJI_TO_KANA["ti"] = "ち"  # kunrei ti is far more often typed than a loanword てぃ
-ROMAJI_TO_KANA["di"] = "ぢ"
+})  # (ti and di are kunrei ち and ぢ: far more often typed than a loanword's てぃ, でぃ)
 
 # Small kana and their full-size forms: ゃ and や are "the same" when searching.
 SMALL_TO_LARGE = dict(zip("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ"))

@@ -85,6 +85,7 @@ class SearchRecord:
     place: Name | None
     period: tuple[str, str] | None
     rights: tuple[str, str, str]
+    _digest: str = field(default="", repr=False, compare=False)  # (digest(), once made)
 
     @property
     def id(self) -> str:
@@ -118,9 +119,12 @@ class SearchRecord:
     def digest(self) -> str:
         """Changes when anything search takes from the record does (pydantic's JSON of the
         item: far quicker than its repr, which a build would pay for ten thousand items)."""
-        names = (self.type_ja, self.type_en, self.artists, self.others, self.series, self.place, self.period,
-                 self.rights)
-        return hashlib.sha1(self.item.model_dump_json().encode("utf-8") + repr(names).encode("utf-8")).hexdigest()
+        if not self._digest:
+            names = (self.type_ja, self.type_en, self.artists, self.others, self.series, self.place, self.period,
+                     self.rights)
+            self._digest = hashlib.sha1(self.item.model_dump_json().encode("utf-8")
+                                        + repr(names).encode("utf-8")).hexdigest()
+        return self._digest
 
     def terms(self) -> dict[str, list[str]]:
         out = {}
