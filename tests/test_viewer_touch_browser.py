@@ -50,9 +50,17 @@ def stage_center(page) -> tuple[float, float]:
 
 
 def settle(page) -> dict:
+    """The view once the picture and the page have stopped moving (a fling can run on)."""
     page.wait_for_timeout(300)
     page.wait_for_function(SETTLED)
-    return page.evaluate(VIEW)
+    last = page.evaluate(VIEW)
+    for _ in range(40):
+        page.wait_for_timeout(150)
+        now = page.evaluate(VIEW)
+        if now == last:
+            break
+        last = now
+    return last
 
 
 def test_one_finger_scrolls_the_page_past_the_viewer_and_two_fingers_zoom(sample_site, browser):

@@ -52,7 +52,7 @@
     crossOriginPolicy: false,
     ajaxWithCredentials: false
   });
-  section.osd = viewer;  // for tests and for the reading aids
+  section.osd = viewer;  // for tests
   var page = -1;
   var opening = { region: null, fromLink: true };  // what to show once the image is open
   // The view a link (or the address) opened at: the address stays as the link gave it until
@@ -122,7 +122,6 @@
   }
 
   viewer.addHandler("open", function () {
-    stage.classList.add("viewer__stage--live");
     controls.hidden = false;
     var helps = section.querySelectorAll(".viewer__help");
     for (var h = 0; h < helps.length; h++) {
@@ -132,21 +131,24 @@
     // The drawing surface is focusable so keys (+, -, arrows) zoom and pan; give it a name.
     var surface = canvas.querySelector(".openseadragon-canvas");
     if (surface) {
-      var alt = firstView ? firstView.getAttribute("alt") : images[page].name;
-      var title = section.closest(".item").querySelector("h1").textContent;
       surface.setAttribute("role", "img");
-      surface.setAttribute("aria-label", page === 0 && firstView ? alt : title + (ja ? "（" + images[page].name + "）" : " (" + images[page].name + ")"));
+      surface.setAttribute("aria-label", images[page].alt);
       surface.setAttribute("aria-roledescription", ja ? "拡大できる画像" : "zoomable image");
     }
     show();
     var tiled = viewer.world.getItemAt(0);
-    // The page's first picture is this image's smallest level: hide it once the viewer has
-    // drawn (the viewer took that very file from the browser's cache).
+    // The page's first picture is the first image's smallest level, drawn where the viewer
+    // draws it: it gives way once the viewer shows the view sharp, or the reader moves it.
     if (firstView && !firstView.hidden) {
       if (page !== 0) {
         firstView.hidden = true;
       } else {
-        tiled.addOnceHandler("fully-loaded-change", function () { firstView.hidden = true; });
+        tiled.addHandler("fully-loaded-change", function loaded(event) {
+          if (event.fullyLoaded) {
+            firstView.hidden = true;
+            tiled.removeHandler("fully-loaded-change", loaded);
+          }
+        });
         viewer.addOnceHandler("animation-start", function () { firstView.hidden = true; });
       }
     }
@@ -184,10 +186,11 @@
     var params = new URLSearchParams(window.location.search);
     var value = params.get("iiif-content");
     if (value) {
+      // A content state given as an address is understood only when it is this item's manifest
+      // or one of its canvases: the page fetches nothing a link names.
       var wanted = null;
       try {
-        var state = VS.decode(value);
-        wanted = typeof state === "string" && !/^https?:/.test(state) ? null : VS.resolve(state, item);
+        wanted = VS.resolve(VS.decode(value), item);
       } catch (e) {
         wanted = null;
       }
@@ -245,8 +248,8 @@
     if (image) {
       var a = document.createElement("a");
       a.href = image.url;
-      a.textContent = cropNote.getAttribute("data-crop-text") + "（JPEG " + image.width + "×" + image.height + " px）";
-      if (!ja) { a.textContent = cropNote.getAttribute("data-crop-text") + " (JPEG " + image.width + "×" + image.height + " px)"; }
+      var size = "JPEG " + image.width + "×" + image.height + " px";
+      a.textContent = cropNote.getAttribute("data-crop-text") + (ja ? "（" + size + "）" : " (" + size + ")");
       cropNote.appendChild(a);
     } else if (region) {
       cropNote.textContent = cropNote.getAttribute("data-crop-none");
