@@ -70,7 +70,7 @@ browser:
 	fi
 
 # Benchmarks (not tests): each prints its figures against a baseline measured in the same run.
-BENCHES := bench_build bench_tiling bench_import bench_schedule bench_page_weight bench_search bench_scale
+BENCHES := bench_build bench_tiling bench_import bench_schedule bench_page_weight bench_search bench_scale bench_viewer
 bench: test-deps node_modules/.package-lock.json
 	$(VPY) -m generator.sample
 	@for b in $(BENCHES); do echo "== $$b"; $(VPY) bench/$$b.py || exit 1; done
