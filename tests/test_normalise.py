@@ -9,7 +9,7 @@ from generator.search.normalise import encode
 
 @pytest.mark.parametrize("typed", ["ほくさい", "ホクサイ", "ﾎｸｻｲ", "hokusai", "HOKUSAI", "ｈｏｋｕｓａｉ", "Hokusai"])
 def test_every_way_of_typing_hokusai_asks_for_the_same_terms(typed):
-    assert n.query_terms(typed, {}) == ["ほく", "くさ", "さい"]
+    assert n.query_terms(typed, {}) == ["ほく", "さい"]  # the pairs that cover ほくさい
 
 
 def test_kanji_are_read_through_the_archive_s_own_words():
@@ -98,10 +98,18 @@ def test_function_words_and_one_or_two_letters_are_not_asked_for(query, terms):
     assert {"great", "wave", "snow", "fuji"} <= set(page) and "7" not in page
 
 
+@pytest.mark.parametrize("run,pairs", [("ほ", ["ほ"]), ("ほく", ["ほく"]), ("神奈川", ["神奈", "奈川"]),
+                                       ("ほくさい", ["ほく", "さい"]), ("かながわおき", ["かな", "かわ", "おき"])])
+def test_a_query_asks_for_the_fewest_pairs_that_cover_it(run, pairs):
+    # Each pair asked for is a piece of the index the search page loads; the page holds all pairs.
+    assert n.covering_pairs(n.loose(run)) == pairs
+    assert set(pairs) <= set(n.bigrams(n.loose(run)))
+
+
 def test_romaji_words_are_terms_as_typed_too():
     # So that the beginning of a name (hokus) finds it as the search page's prefix match does.
     assert "hokusai" in n.terms("Katsushika Hokusai") and "ほく" in n.terms("Katsushika Hokusai")
-    assert n.query_terms("hokusai", {}) == ["ほく", "くさ", "さい"]  # a whole romaji word: by its kana
+    assert n.query_terms("hokusai", {}) == ["ほく", "さい"]  # a whole romaji word: by its kana
 
 
 def test_index_words_are_plain_and_only_words_of_letters_are_prefixes():
@@ -128,9 +136,16 @@ def test_every_page_word_is_a_word_pagefind_keeps_whole():
     content = load_content(REPO)
     for document in documents.documents(content, records.records(content)):
         page = documents.html(document)
-        for block in re.findall(r"<p[^>]*>([^<]*)</p>", page):
-            assert all(re.fullmatch(r"q[a-z][0-9a-z]+", w) for w in block.split()), block[:200]
+        words = [w for block in re.findall(r"<p[^>]*>([^<]*)</p>", page) for w in block.split()]
+        assert all(re.fullmatch(r"q[a-z][0-9a-z]+", w) for w in words), document.key
+        # Each word once, weighing what its fields weigh together (a title word that is also
+        # the artist's name: 3 + 4).
+        assert len(words) == len(set(words)) == len(documents.weighted(document))
         assert 'data-pagefind-ignore' in page and 'data-pagefind-body' in page
+    great_wave = next(d for d in documents.documents(content, records.records(content))
+                      if d.key == "hokusai-kanagawa-oki-nami-ura")
+    weights = documents.weighted(great_wave)
+    assert weights["北斎"] == 4.0 + 1.0 and weights["神奈"] == 3.0 + 2.0  # artist and description; title and place
 
 
 def test_search_scripts_ship_without_comment_lines_and_indentation():

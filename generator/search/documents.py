@@ -32,6 +32,7 @@ FIELDS = ("title", "artist", "series", "place", "subjects", "other")
 # A word found in the artist's or series' name outweighs the same word in a description
 # (Pagefind's data-pagefind-weight; ranking.py counts the same).
 WEIGHTS = {"artist": 4.0, "series": 3.0, "title": 3.0, "place": 2.0, "subjects": 1.5, "other": 1.0}
+MAX_WEIGHT = 10.0  # a term in several fields weighs their sum, up to this
 KINDS = {"item": ("資料", "Item"), "lesson": ("レッスン", "Lesson"), "class": ("教室", "Class")}
 COURSE_KINDS = {"class": ("教室", "Class"), "consultation": ("スマホ相談会", "Smartphone consultation")}
 # What a result shows; none of it is searched (see normalise.encode).
@@ -139,16 +140,25 @@ def labels(records: list[SearchRecord]) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def weighted(document: Document) -> dict[str, float]:
+    """Each term of a document once, with its weight: the sum of the weights of the fields
+    holding it, at most MAX_WEIGHT (Pagefind's largest), in the order the terms come."""
+    out: dict[str, float] = {}
+    for name in FIELDS:
+        for term in document.terms[name]:
+            out[term] = out.get(term, 0.0) + WEIGHTS[name]
+    return {term: min(weight, MAX_WEIGHT) for term, weight in out.items()}
+
+
 def html(document: Document) -> str:
     """The page Pagefind indexes for a document: its terms as index words (normalise.encode),
-    one paragraph per field with the field's weight, then its metadata and filters, which
-    Pagefind reads but does not count as the page's text (data-pagefind-ignore)."""
-    blocks = []
-    for name in FIELDS:
-        words = " ".join(dict.fromkeys(normalise.encode(t) for t in document.terms[name]))
-        if words:
-            weight = WEIGHTS[name]
-            blocks.append(f'<p data-pagefind-weight="{weight:g}">{words}</p>' if weight != 1 else f"<p>{words}</p>")
+    each once, in one paragraph per weight (data-pagefind-weight), then its metadata and
+    filters, which Pagefind reads but does not count as the page's text (data-pagefind-ignore)."""
+    by_weight: dict[float, list[str]] = {}
+    for term, weight in weighted(document).items():
+        by_weight.setdefault(weight, []).append(normalise.encode(term))
+    blocks = [f'<p data-pagefind-weight="{weight:g}">{" ".join(words)}</p>' if weight != 1 else f"<p>{' '.join(words)}</p>"
+              for weight, words in sorted(by_weight.items(), reverse=True)]
     tags = [f'<span data-pagefind-meta="{key}">{escape(value)}</span>' for key, value in document.meta.items()]
     tags += [f'<span data-pagefind-filter="{key}">{escape(value)}</span>'
              for key, values in document.filters.items() for value in values]

@@ -230,6 +230,16 @@ def bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+def covering_pairs(run: str) -> list[str]:
+    """The fewest overlapping pairs that cover a run (ほくさい: ほく, さい; 神奈川: 神奈, 奈川): what a
+    query asks for. A page holds every pair, so it holds these; each pair asked for costs the
+    search page a piece of the index to load."""
+    pairs = bigrams(run)
+    if len(pairs) < 2:
+        return pairs
+    return pairs[::2] + ([pairs[-1]] if len(pairs) % 2 == 0 else [])
+
+
 def kanji(run: str) -> list[str]:
     """Each kanji of a run once, for one-kanji queries (a single kana asks for too much)."""
     return list(dict.fromkeys(c for c in run if not is_kana(c)))
@@ -354,12 +364,12 @@ def query_terms(query: str, table: dict[str, str]) -> list[str]:
     for run in runs(fold(query)):
         if run.isascii():
             kana = kana_from_romaji(run) if run.isalpha() else None
-            out.extend(bigrams(loose(kana)) if kana else [run] if kept_word(run) else [])
+            out.extend(covering_pairs(loose(kana)) if kana else [run] if kept_word(run) else [])
         elif all(is_kana(c) for c in run):
-            out.extend(bigrams(loose(run)))
+            out.extend(covering_pairs(loose(run)))
         else:
             read = _read_by_table(run, table) if len(run) > 1 else None
-            out.extend(bigrams(loose(read)) if read else bigrams(run))
+            out.extend(covering_pairs(loose(read)) if read else covering_pairs(run))
     return list(dict.fromkeys(out))
 
 

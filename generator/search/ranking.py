@@ -14,8 +14,8 @@ length and similarity parameters at 0) finds and ranks pages so:
 - its score is the sum, over the index words it has, of idf × tf, where idf = ln(1 + (N − n
   + ½) / (n + ½)) (N pages in the index, n the pages matching the query word that found the
   index word) and tf = (k + 1)·w / (k + w) (k = termSaturation, w the word's weight on the
-  page: the sum of the weights of the fields holding it; an index word found by several query
-  words at once counts each of them, more heavily);
+  page: the sum of the weights of the fields holding it, at most 10 (documents.weighted); an
+  index word found by several query words at once counts each of them, more heavily);
 - metadata (titles, names shown in a result) is never matched: no index word is a word of it.
 
 tests/test_search_parity.py holds the search page and this module to the same items with the
@@ -28,7 +28,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .documents import FIELDS, META, WEIGHTS
+from .documents import FIELDS, MAX_WEIGHT, META, WEIGHTS
 
 TERM_SATURATION = 1.4
 # pagefind.options({ranking}) on the search page: everything Pagefind would weigh beyond the
@@ -38,11 +38,8 @@ RANKING = {"termSaturation": TERM_SATURATION, "termFrequency": 1.0, "pageLength"
 
 
 def weight_units(weight: float) -> int:
-    """A field's weight as Pagefind counts it: in 24ths, at most 10."""
+    """A weight as Pagefind counts it: in 24ths, at most 10."""
     return max(1, int(min(max(weight, 0.0), 10.0) * 24))
-
-
-UNITS = {name: weight_units(w) for name, w in WEIGHTS.items()}
 
 
 @dataclass
@@ -56,7 +53,7 @@ def rank(reader, terms: list[str], within: dict[str, set[int]] | None = None,
     """The documents matching every one of `terms` (the normaliser's query terms, each
     once), best first. `within`: documents a term may match in (a field query, artist:北斎)."""
     within = within or {}
-    places: dict[str, dict[int, list[int]]] = {}  # index word -> document -> its fields' units
+    places: dict[str, dict[int, int]] = {}  # index word -> document -> its weight's units
 
     def live(word: str) -> bool:
         if word not in places:
@@ -89,8 +86,7 @@ def rank(reader, terms: list[str], within: dict[str, set[int]] | None = None,
             if not units:
                 continue
             seen = len(by)
-            weighted = sum(min(255, u * seen) * seen for u in units) if seen > 1 else sum(units)
-            tf = weighted / 24
+            tf = (min(255, units * seen) * seen if seen > 1 else units) / 24
             score += idf[by[0]] * (TERM_SATURATION + 1) * tf / (TERM_SATURATION + tf)
         scores.append(Scored(docnum, score))
     scores.sort(key=lambda s: (-round(s.score, 4), s.docnum))
@@ -108,10 +104,11 @@ def _extensions(reader, term: str, fields: tuple[str, ...]) -> list[str]:
     return sorted(found)
 
 
-def _places(reader, word: str, fields: tuple[str, ...]) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
+def _places(reader, word: str, fields: tuple[str, ...]) -> dict[int, int]:
+    """The documents holding a word in these fields, with its weight there (in units)."""
+    weights: dict[int, float] = defaultdict(float)
     for name in fields:
         if (name, word) in reader:
             for docnum in reader.postings(name, word).all_ids():
-                out[docnum].append(UNITS[name])
-    return out
+                weights[docnum] += WEIGHTS[name]
+    return {docnum: weight_units(min(w, MAX_WEIGHT)) for docnum, w in weights.items()}

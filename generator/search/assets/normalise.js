@@ -69,6 +69,15 @@
     return out;
   }
 
+  // normalise.py's covering_pairs(): the fewest overlapping pairs that cover a run.
+  function coveringPairs(run) {
+    var pairs = bigrams(run);
+    if (pairs.length < 2) return pairs;
+    var out = pairs.filter(function (p, i) { return i % 2 === 0; });
+    if (pairs.length % 2 === 0) out.push(pairs[pairs.length - 1]);
+    return out;
+  }
+
   var longest = 0;
   function readByTable(run) {
     var cs = Array.from(run), out = "", i = 0;
@@ -95,12 +104,12 @@
     runs.forEach(function (run) {
       if (isAscii(run)) {
         var kana = /^[a-z]+$/.test(run) ? kanaFromRomaji(run) : null;
-        out.push.apply(out, kana ? bigrams(loose(kana)) : keptWord(run) ? [run] : []);
+        out.push.apply(out, kana ? coveringPairs(loose(kana)) : keptWord(run) ? [run] : []);
       } else if (Array.from(run).every(isKana)) {
-        out.push.apply(out, bigrams(loose(run)));
+        out.push.apply(out, coveringPairs(loose(run)));
       } else {
         var read = Array.from(run).length > 1 ? readByTable(run) : null;
-        out.push.apply(out, read ? bigrams(loose(read)) : bigrams(run));
+        out.push.apply(out, read ? coveringPairs(loose(read)) : coveringPairs(run));
       }
     });
     return out.filter(function (t, i) { return out.indexOf(t) === i; });
