@@ -1,7 +1,7 @@
 // The search page (search/?q=…): the query is normalised by normalise.js (the build's rules
 // and tables) into Pagefind's index words, then Pagefind answers through its documented API
-// (pagefind.js: options, init, search, preload, filters). The index holds both languages'
-// text; this page's language only chooses what a result shows (title, labels, address).
+// (pagefind.js: options, init, search, filters, each result's data). The index holds both
+// languages' text; this page's language only chooses what a result shows (title, labels, link).
 (function () {
   "use strict";
 
@@ -24,7 +24,7 @@
   var PAGE_SIZE = 10;
   var toggle = page.querySelector("#search-filters-toggle");
   var EN = document.documentElement.lang === "en";
-  var pagefind = null, loading = null, tableReady = false, seq = 0, results = [], shown = 0;
+  var pagefind = null, loading = null, seq = 0, results = [], shown = 0;
   // The filters (their counts, and the labels of their values) are loaded when the reader
   // asks for them: for a large archive they weigh more than everything else a first query needs.
   var filtersOpen = false, filtersLoaded = null, labels = {};
@@ -49,7 +49,6 @@
         import(new URL("pagefind/pagefind.js", root).href),
       ]).then(function (got) {
         N.setTable(got[0]);
-        tableReady = true;
         pagefind = got[1];
         // No web worker: its script would be a sixth of the first query's bytes, and searching
         // the index takes the main thread a few milliseconds.
@@ -261,11 +260,6 @@
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(run, 50); // wait for the next keystroke, but not long
-    // Meanwhile fetch the index chunks the words typed so far need (Pagefind's preload).
-    if (pagefind && tableReady && input.value.trim()) {
-      var terms = queryTerms(input.value.trim());
-      if (terms.length) pagefind.preload(terms.map(encode).join(" "), { filters: activeFilters() });
-    }
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
