@@ -24,7 +24,7 @@ CASES = {
     "non-utf8": ("archive/sjis.yml", None, 4, "not UTF-8"),
     "yaml-syntax": ("archive/broken-yaml.yml", None, 5, "YAML syntax error"),
     "typo-field": ("archive/typo.yml", "descripton", 6, "did you mean 'description'"),
-    "bad-rights": ("archive/free-text-rights.yml", "rights", 5, "not a rights URI"),
+    "bad-rights": ("archive/free-text-rights.yml", "rights", 5, "not an existing Creative Commons"),
     "lesson-missing-level": ("lessons/no-level.md", "level", 2, "required field is missing"),
     "course-bad-capacity": ("lessons/schedule/courses/bad-capacity.yml", "capacity", 4, "not a whole number"),
 }
