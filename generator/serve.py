@@ -140,13 +140,15 @@ def serve(root: Path, port: int = 8000, site_url: str | None = None, today: dt.d
             Text(f"そのプログラムを止めるか、別の番号を指定してください（例: sitegen serve --port {port + 1}）。",
                  f"stop that program or choose another port (e.g. sitegen serve --port {port + 1})."),
         ) from None
+    # Taken before the first build: a file saved while it runs, or just after the preview
+    # appears, is a change the loop below sees.
+    state = snapshot(root)
     if not _rebuild(root, out, url, today, preview) and not out.exists():
         server.server_close()
         return 1
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print((f"{url} で表示しています。止めるには Ctrl+C を押してください。" if user_lang() == "ja"
            else f"serving {url} — press Ctrl+C to stop."), flush=True)
-    state = snapshot(root)
     try:
         while True:
             time.sleep(1.0)
