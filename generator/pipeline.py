@@ -27,7 +27,7 @@ from .publish import Assembly, check_output, killed_leftovers, publish, spare_fo
 from .schedule import derive as schedule
 from .iiif import derive as iiif
 from .search import derive as search, pagefind
-from .render import classes, docs, engine, home, items, lessons
+from .render import classes, docs, engine, home, items, lessons, policy
 from .render import search as search_page
 from .librarian import opendata, report as quality_report
 from .render import authorities
@@ -37,7 +37,7 @@ Step = Callable[[Content, BuildContext], None]
 # Derive: expensive work, cached by content (tiles, manifests, catalog, feeds, open data).
 DERIVE: list[Step] = [server_config.write, schedule.derive, iiif.derive, search.derive]
 # Render: write the docs tree (both languages).
-RENDER: list[Step] = [home.write, items.write, lessons.write, classes.write, search_page.write]
+RENDER: list[Step] = [home.write, items.write, lessons.write, classes.write, search_page.write, policy.write]
 RENDER += [authorities.write, quality_report.write, opendata.write]  # librarian: authority pages, staff report, open data
 # After HTML: steps that read or add to the finished site (e.g. the search index).
 POST: list[Callable[[BuildContext], None]] = [pagefind.index]
