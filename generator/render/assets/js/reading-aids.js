@@ -103,11 +103,39 @@
     choosePhone(load(KEY.phone) || "", false);
   }
 
-  // Read aloud: the title and the steps the reader sees, with the browser's Japanese voice.
+  // Read aloud, in the order of the page and with the browser's Japanese voice: the title,
+  // what the reader will be able to do and what to bring, each step with its number, the
+  // text between the steps, the chosen phone's steps, the tips, and the check questions
+  // (an answer only once the reader has opened it).
   function spoken(el) {
     var copy = el.cloneNode(true);
     Array.prototype.forEach.call(copy.querySelectorAll("rt, rp"), function (r) { r.remove(); });
+    Array.prototype.forEach.call(copy.querySelectorAll("details"), function (d) {
+      var answer = d.open && d.querySelector("p");
+      d.replaceWith(answer ? "答え。" + answer.textContent : "");
+    });
     return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function numberOf(li) {
+    var list = li.parentElement, n = parseInt(list.getAttribute("start") || "1", 10);
+    return n + Array.prototype.filter.call(list.children, function (c) { return c.tagName === "LI"; }).indexOf(li);
+  }
+
+  var SPOKEN = [".lesson h1", ".lesson-facts h2", ".lesson-facts li", ".lesson-body h2", ".lesson-body h3",
+    ".lesson-body section > p", ".lesson-body .phone-panel > p", ".lesson-step",
+    ".lesson-section--trouble li", ".lesson-section--check > ol > li"].join(", ");
+
+  function readingParts() {
+    var parts = [];
+    each(SPOKEN, function (el) {
+      if (el.closest("[hidden]")) { return; }
+      if (el.matches(".lesson-step")) { parts.push("手順" + numberOf(el)); }
+      else if (el.matches(".lesson-section--check > ol > li")) { parts.push("問題" + numberOf(el)); }
+      var text = spoken(el);
+      if (text) { parts.push(text); }
+    });
+    return parts;
   }
 
   function bindReadAloud() {
@@ -120,13 +148,10 @@
     }
     button.addEventListener("click", function () {
       if (speech.speaking || speech.pending) { speech.cancel(); label(false); return; }
-      var parts = [document.querySelector(".lesson h1")];
-      each(".lesson-body .lesson-step, .lesson-body .lesson-section--trouble li", function (el) {
-        if (!el.closest("[hidden]")) { parts.push(el); }
-      });
+      var parts = readingParts();
       var voice = speech.getVoices().filter(function (v) { return /^ja/i.test(v.lang); })[0];
-      parts.forEach(function (el, i) {
-        var u = new window.SpeechSynthesisUtterance(spoken(el));
+      parts.forEach(function (text, i) {
+        var u = new window.SpeechSynthesisUtterance(text);
         u.lang = "ja-JP";
         u.rate = 0.9;
         if (voice) { u.voice = voice; }
