@@ -3,7 +3,8 @@
 classes/                 upcoming sessions (from the build date), courses, months, venues, feeds
 classes/<course>/        a course with all its sessions, subscribe link, JSON-LD
 classes/venues/<id>/     a venue: how to get there, accessibility, its upcoming sessions
-classes/<yyyy-mm>/       a month, laid out to print on one A4 page in large type
+classes/<yyyy-mm>/       a month: a list on phones, a table on wide screens and on one A4 page in
+                         large type, with how to apply, whom to ask and a QR code back to it
 classes/past/            sessions before the build date
 
 Links between these pages are relative, so the site works from any folder of a plain file
@@ -15,6 +16,7 @@ import datetime as dt
 import posixpath
 from itertools import groupby
 
+import segno
 from markupsafe import Markup
 
 from ..content import Content
@@ -66,7 +68,7 @@ def occ_view(o: Occurrence, lang: str, here: str) -> dict:
         "status": status_text(o.status, lang), "status_key": o.status, "cancelled": o.cancelled,
         "moved_from": day_text(o.original, lang) if o.moved else None,
         "note": t(o.note, lang) if o.note else None, "note_lang": text_lang(o.note, lang) if o.note else lang,
-        "past": False,
+        "past": False, "next": False,
     }
 
 
@@ -117,9 +119,12 @@ def write(content: Content, ctx: BuildContext) -> None:
             here = f"classes/{month}/"
             in_month = [o for o in occs if month_of(o) == month]
             title = (f"{month_text(month, lang)}の教室・相談会" if lang == "ja" else f"Classes in {month_text(month, lang)}")
+            page_url = ctx.url(here, lang)
+            _write_qr(ctx, lang, here, page_url)
             body = render_template(
-                "classes_month.md.j2", **common, title=title,
+                "classes_month.md.j2", **common, title=title, page_url=page_url,
                 rows=[occ_view(o, lang, here) | {"past": o.date < ctx.today} for o in in_month],
+                contacts=_contacts(in_month, lang, here), ward=ctx.config.ward,
                 prev={"label": month_text(months[i - 1], lang), "url": link(lang, here, f"classes/{months[i - 1]}/")} if i else None,
                 next={"label": month_text(months[i + 1], lang), "url": link(lang, here, f"classes/{months[i + 1]}/")}
                 if i + 1 < len(months) else None, back=link(lang, here, "classes/"))
@@ -138,9 +143,14 @@ def _course_page(ctx: BuildContext, lang: str, course, occs: list[Occurrence], f
     sessions = [{"id": s.id, "ics": link(lang, here, feeds.get(f"session:{s.id}", f"calendar/sessions/{s.id}.ics")),
                  "first": day_text(s.date or s.weekly.start_date, lang)} for s in course.sessions]  # type: ignore[union-attr]
     venues = {o.venue.id: o.venue for o in occs}
+    # The next class first, then the rest to come; the finished ones after them, newest first.
+    upcoming = [occ_view(o, lang, here) for o in occs if o.date >= ctx.today]
+    nxt = next((r for r in upcoming if not r["cancelled"]), None)
+    if nxt:
+        nxt["next"] = True
+    past = [occ_view(o, lang, here) | {"past": True} for o in reversed(occs) if o.date < ctx.today]
     body = render_template(
-        "course.md.j2", **common, course=course, today=ctx.today,
-        rows=[occ_view(o, lang, here) | {"past": o.date < ctx.today} for o in occs],  # finished dates say so
+        "course.md.j2", **common, course=course, today=ctx.today, upcoming=upcoming, past=past, next_row=nxt,
         sessions=sessions, ics=link(lang, here, ics_path), webcal=_webcal(ctx, ics_path),
         venues=[{"v": v, "url": link(lang, here, f"classes/venues/{v.id}/")} for v in venues.values()],
         lessons=[{"title": titles.get(s, s), "url": link(lang, here, f"lessons/{s}/")} for s in course.lessons],
@@ -148,6 +158,32 @@ def _course_page(ctx: BuildContext, lang: str, course, occs: list[Occurrence], f
         phone=PHONE_LABELS[course.phone][0 if lang == "ja" else 1],
         jsonld=Markup(course_jsonld(ctx, course, occs)), back=link(lang, here, "classes/"))
     write_page(ctx, lang, f"classes/{course.id}.md", t(course.title, lang), body)
+
+
+def _contacts(occs: list[Occurrence], lang: str, here: str) -> list[dict]:
+    """How to apply and whom to ask, once for each course in the month, in order of its first date."""
+    seen: dict[str, dict] = {}
+    for o in occs:
+        c = o.course
+        if c.id in seen:
+            continue
+        seen[c.id] = {
+            "title": t(c.title, lang), "title_lang": text_lang(c.title, lang),
+            "apply": t(c.apply, lang) if c.apply else None, "apply_lang": text_lang(c.apply, lang) if c.apply else lang,
+            "contact": t(c.contact.name, lang) if c.contact else None,
+            "contact_lang": text_lang(c.contact.name, lang) if c.contact else lang,
+            "phone": c.contact.phone if c.contact else None, "email": c.contact.email if c.contact else None,
+            "url": link(lang, here, f"classes/{c.id}/"),
+        }
+    return list(seen.values())
+
+
+def _write_qr(ctx: BuildContext, lang: str, here: str, url: str) -> None:
+    """The printed month's QR code, beside its page (classes/<yyyy-mm>/qr.svg)."""
+    folder = ctx.static / ("en/" if lang == "en" else "") / here
+    folder.mkdir(parents=True, exist_ok=True)
+    segno.make(url, error="m").save(str(folder / "qr.svg"), kind="svg", scale=4, border=2,
+                                    xmldecl=False, dark="#000", light="#fff")
 
 
 def _webcal(ctx: BuildContext, path: str) -> str:
