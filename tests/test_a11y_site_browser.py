@@ -388,6 +388,10 @@ def test_menu_opens_and_closes_by_keyboard(sample_site, browser, viewport, aids)
         assert current.is_visible() and current.inner_text().strip() == "スマホ教室のテキスト"
         small = page.evaluate(SMALL_TEXT, 18)  # the menu's text too: this is a lesson page
         assert not small, small
+        # It covers the page: opaque, its entries readable on it (the page is not seen through).
+        cover = drawer.locator(".md-nav__list").evaluate("e => [getComputedStyle(e).backgroundColor, "
+                                                         "getComputedStyle(e.querySelector('a')).color]")
+        assert rgba(cover[0])[3] == 1 and contrast(rgba(cover[0])[:3], rgba(cover[1])[:3]) >= 4.5, cover
         page.wait_for_timeout(300)  # the slide-in
         box = drawer.bounding_box()
         assert box["x"] >= -1 and box["x"] + box["width"] <= viewport["width"] + 1
