@@ -20,6 +20,7 @@ def test_no_results_file_means_no_results_stated(tmp_path):
 
 def test_the_results_are_read_as_written(tmp_path):
     path = tmp_path / RESULTS
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(GOOD), encoding="utf-8")
     run = load_results(path)
     assert run.date.isoformat() == "2026-12-02" and run.pages == 17 and run.failed == 2
@@ -30,6 +31,7 @@ def test_the_results_are_read_as_written(tmp_path):
                                   json.dumps([1, 2]), "\ufffe\x00"])
 def test_an_unreadable_results_file_is_one_clear_message(tmp_path, text):
     path = tmp_path / RESULTS
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(BuildError) as caught:
         load_results(path)

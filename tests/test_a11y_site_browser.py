@@ -5,7 +5,7 @@ menu, a focus ring that shows on every background, nothing off the screen, the 4
 the policy pages. axe (WCAG 2.2 A/AA and best practice) runs once per page, size and setting.
 
 A complete run of the accessibility checks (this module and test_a11y_content_browser.py)
-writes its results to accessibility-results.json, which the accessibility policy page states.
+writes its results to tests/accessibility-results.json, which the accessibility policy page states.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import pytest
 
 from browser import AXE_JS, DESKTOP, PHONE, describe
 from conftest import REPO, free_port
+from generator.render.policy import RESULTS as RESULTS_FILE
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +116,7 @@ def a11y_results():
         "checks": [{"id": c, "ja": CHECKS[c][0], "en": CHECKS[c][1], "criteria": CHECKS[c][2],
                     "runs": RESULTS[c]["runs"], "failed": RESULTS[c]["failed"]} for c in CHECKS if c in RESULTS],
     }
-    (REPO / "accessibility-results.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+    (REPO / RESULTS_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
                                                      encoding="utf-8")
 
 
@@ -582,7 +583,7 @@ def test_the_accessibility_policy_states_level_scope_method_results_and_contact(
         for heading in (["方針", "対象とする範囲", "試験の方法", "試験の結果", "お問い合わせ"] if lang == "ja"
                         else ["Our aim", "What it covers", "How the site is tested", "Results of the last test", "Contact"]):
             assert page.get_by_role("heading", name=heading, exact=True).count() == 1, heading
-        results = REPO / "accessibility-results.json"
+        results = REPO / RESULTS_FILE
         if results.is_file():  # as the last complete run wrote them
             run = json.loads(results.read_text(encoding="utf-8"))
             assert page.locator("time").first.get_attribute("datetime") == run["date"]

@@ -20,7 +20,7 @@ from .docs import render_page
 
 # Written by tests/test_a11y_*.py after a complete run of the accessibility checks (it is
 # committed with the code, so that every build states the last run's results and date).
-RESULTS = "accessibility-results.json"
+RESULTS = "tests/accessibility-results.json"  # the top-level layout is fixed: beside the tests that write it
 
 
 @dataclass
