@@ -335,6 +335,12 @@ def _text_is_large_and_the_place_is_shown(page, path, crumbs, viewport):
             assert gap >= 8, f"cards {gap}px apart"
         assert all(c[4] == "none" or c[5] != "list-item" for c in cards), "bullets beside the cards"
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    # No table column so narrow that its words break a letter or two a line.
+    narrow = page.evaluate("""() => [...document.querySelectorAll('.md-content td, .md-content th')]
+        .filter(c => c.getClientRects().length && c.textContent.trim().length > 2)
+        .filter(c => !c.closest('thead') || getComputedStyle(c.closest('thead')).position !== 'absolute')  // read, not shown
+        .filter(c => c.clientWidth < 3.5 * parseFloat(getComputedStyle(c).fontSize)).map(c => c.textContent.trim().slice(0, 20))""")
+    assert not narrow, f"table cells too narrow for their words: {narrow}"
     off = page.evaluate(OFF_SCREEN)
     assert not off, f"drawn off the screen: {off}"
 
