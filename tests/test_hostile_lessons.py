@@ -13,8 +13,6 @@ import hashlib
 import html.parser
 import io
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -41,12 +39,9 @@ def png_bytes(size: tuple[int, int] = (32, 24)) -> bytes:
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose header claims width x height (its pixels are never there)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    data = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
-    idat = zlib.compress(b"\x00" * 64)
-    data += struct.pack(">I", len(idat)) + b"IDAT" + idat + struct.pack(">I", zlib.crc32(b"IDAT" + idat))
-    return data + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    from test_hostile import _png_header
+
+    return _png_header(width, height)
 
 
 def jpeg_bytes(size: tuple[int, int] = (640, 480)) -> bytes:
