@@ -1,7 +1,8 @@
 """sitegen: one thin command per task; the work is done by the domain modules.
 
 Each command imports its stage modules when it runs, not at start-up: they bring in pyvips,
-MkDocs and Pagefind, which `sitegen --help` or `sitegen check` need not load.
+MkDocs and Pagefind, which `sitegen --help` need not load (`sitegen check` loads pyvips to
+read scan headers, but not MkDocs or Pagefind).
 
 Every failure a user can cause ends in a message (file, field, what, how to fix) and a
 non-zero exit status, never a traceback.
@@ -142,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console command: main(), then exit without tearing down the interpreter's objects
-    one by one (after a build of a large archive that alone took a second or more)."""
+    """The console command: main(), then exit at once (os._exit) without tearing down the
+    interpreter's objects one by one, which after a build of a large archive is slow."""
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

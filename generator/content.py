@@ -1,7 +1,8 @@
 """Load & validate: every record, lesson and schedule file becomes a typed model, or a Problem.
 
-All problems are collected (a librarian fixes ten typos in one pass, not ten runs); the
-caller decides whether to stop. Cross-file rules (duplicate ids, missing scans, unknown
+All problems are collected (a librarian fixes ten typos in one pass, not ten runs):
+load_content raises them together as ContentErrors when any is an error, and returns the
+warnings on Content. Cross-file rules (duplicate ids, missing scans, unknown
 venues) live here because a single model cannot see them.
 """
 from __future__ import annotations
@@ -141,12 +142,11 @@ class _LinesOnDemand:
 
 
 class _ItemCache:
-    """Validated records from the last build, keyed by their file's bytes: reading and
-    checking ten thousand YAML files takes seconds, and a librarian's rebuild after one fix
-    should not pay that again. Only records that passed every check are kept; the cache is
-    specific to the models' code, and any doubt about it means reading the files. It is kept
-    in SHARDS files by file name, so that one record changed rewrites one of them (the whole
-    cache of 10,000 records is 9 MB)."""
+    """Validated records from the last build, keyed by their file's bytes, so that a rebuild
+    after one fix does not read and check every YAML file again. Only records that passed
+    every check are kept; the cache is specific to the models' code, and any doubt about it
+    means reading the files. It is kept in SHARDS files by file name, so that one changed
+    record rewrites one shard, not the whole cache."""
 
     SHARDS = 32
 

@@ -203,10 +203,10 @@ def item_record(ctx: BuildContext, item) -> dict:
 
 
 def write_manifest(content: Content, ctx: BuildContext, entry) -> str:
-    """Publish the item's manifest and its JSON record. Building a manifest with iiif-prezi3
-    takes milliseconds, and an archive of scanned items has thousands: one made from the same
-    inputs (record, images, authorities, settings, code) is linked from .cache/iiif/manifests/
-    instead. Returns the manifest's fingerprint (discovery.fingerprint)."""
+    """Publish the item's manifest and its JSON record, linked from .cache/iiif/manifests/,
+    where they are kept by their inputs (record, images, authorities, settings, code): only an
+    item whose inputs changed has its manifest built again with iiif-prezi3. Returns the
+    manifest's fingerprint (discovery.fingerprint)."""
     item = entry.item
     key = hashlib.sha256("\0".join([
         code_digest(), ctx.site_url, ctx.config.site_name, ctx.config.site_name_en, item.model_dump_json(),
@@ -244,7 +244,8 @@ FINGERPRINTS = "fingerprints.json"  # in .cache/iiif/manifests/: cache key -> fi
 
 
 def _fingerprints(ctx: BuildContext) -> dict[str, str]:
-    """Each cached manifest's fingerprint, read once a build (not 10,000 manifests again)."""
+    """Each cached manifest's fingerprint, read once a build from FINGERPRINTS rather than
+    from every cached manifest."""
     prints = ctx.derived.get("iiif-fingerprints")
     if prints is None:
         try:

@@ -3,8 +3,8 @@
 dzsave(layout="iiif3") writes the tile pyramid; a level-0 service also needs full/max (capped),
 the whole image at each size info.json lists (the pyramid's levels: see viewer_requests),
 and every tile a viewer can compute must exist (the gaps are filled). The pages' own
-downscaled copies (thumbnails, the no-JavaScript image) are in the same tree, unlisted. Tiles never depend on the site URL: info.json is written
-separately on every build. Each result is built in a private temporary folder and renamed
+downscaled copies (thumbnails, the no-JavaScript image) are in the same tree, unlisted.
+Tiles never depend on the site URL: info.json is written separately on every build. Each result is built in a private temporary folder and renamed
 into place, so concurrent builds never see (or publish) half a tile set.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ class TileSettings:
     quality: int = 85
     # full/max is capped: a 20,000 px sheet is for zooming, not for one download on a phone.
     # 2048 px is ample for reading on a phone and for an A5 print, and keeps the extra encode
-    # small next to the pyramid (at 3000 px it cost as much as the tiles of a 4,000 px print).
+    # small next to the pyramid's.
     max_size: int = 2048
     # Long sides of the pages' downscaled copies (thumbnails); the no-JavaScript image is
     # full/max itself. They are not listed in info.json's `sizes`: extra entries there would

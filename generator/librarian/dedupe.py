@@ -136,7 +136,7 @@ class FingerprintCache:
         key = str(path.resolve())
         entry = self.entries.get(key)
         if entry and entry["size"] == st.st_size and entry["mtime_ns"] == st.st_mtime_ns:
-            if "thumb" in entry["fp"]:  # entries from before thumbnails were kept are redone
+            if "thumb" in entry["fp"]:  # an entry without a thumbnail (an older cache's) is redone
                 return Fingerprint(**entry["fp"])
         fp = fingerprint(path)
         self.entries[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "fp": asdict(fp)}

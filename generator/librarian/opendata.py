@@ -134,7 +134,7 @@ class RawJSON(str):
 def _item_lines(content: Content, ctx: BuildContext) -> list[tuple[str, str]]:
     """Each item's CSV row and JSON record, in id order. Kept from the last build by what
     they are made of (the item and what is derived from it, its row number, the settings,
-    the authorities): making all 10,000 again took most of a second of a one-record rebuild."""
+    the authorities), so that a one-record rebuild makes one line again, not every line."""
     made = ctx.derived.get("opendata-lines")
     if made is not None:
         return made
@@ -175,7 +175,7 @@ def _item_lines(content: Content, ctx: BuildContext) -> list[tuple[str, str]]:
 
 def _json_by_lines(data: dict) -> str:
     """JSON with one record per line: readable and diffable (an edit is one changed line),
-    and written by the C encoder (an indented dump of 10,000 records took seconds)."""
+    and written by json's C encoder, which an indented dump does not use."""
     parts = []
     for key, value in data.items():
         name = json.dumps(key, ensure_ascii=False)

@@ -40,11 +40,11 @@ LATER_IMPRESSION = re.compile(r"後摺|後刷|後版|再摺|再刷|再版|復刻
 # with a zero too many): ward classes run for a term.
 LONG_WEEKLY = dt.timedelta(days=183)
 # Below this similarity between a reading and pykakasi's reading of the title, the reading was
-# written for another title. Measured on 40 Edo print titles with their catalogue readings:
-# right readings (special ones such as 山下白雨 さんかはくう included) scored 0.36 and up; a
-# reading paired with another print's title scored under 0.3 about nine times in ten (and the
-# length rule catches some of the rest). A false alarm on a right reading costs more than a
-# missed stale one, so the line sits below every right reading measured.
+# written for another title. On Edo print titles with their catalogue readings, right
+# readings (special ones such as 山下白雨 さんかはくう included) score 0.36 and up, and a reading
+# paired with another print's title mostly scores under 0.3 (the length rule catches some of
+# the rest). A false alarm on a right reading costs more than a missed stale one, so the line
+# sits below every right reading.
 READING_SIMILARITY = 0.3
 _PARENS = re.compile(r"[(（〔【［\[][^)）〕】］\]]*[)）〕】］\]]")  # （見本）, （後摺）: seldom read aloud
 # Kana that spelling and pronunciation write two ways (particles, ぢ/じ, ヶ read か or が).
@@ -86,9 +86,9 @@ def _usual(word: str) -> str:
 
 class TitleFacts:
     """What plausibility knows of titles and readings: whether a reading can be a title's, and
-    the form in which two titles are compared. Working them out takes pykakasi half a
-    millisecond a title, and folding the rest of a second for 10,000 records, so they are kept
-    in .cache/ by the texts themselves: a check reads them, and works out only new ones.
+    the form in which two titles are compared. Working them out takes pykakasi and folding
+    for every title, so they are kept in .cache/ by the texts themselves: a check reads them,
+    and works out only new ones.
 
     A reading fits its title when it passes two tests, both tolerant of special readings: its
     length (at least one kana a kanji, at most five), and being at least a little like

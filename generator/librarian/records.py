@@ -1,4 +1,4 @@
-"""Writing item records the way a librarian would: fields in the README's order, block style,
+"""Writing item records the way a librarian would: fields in the model's order, block style,
 UTF-8, and nothing rewritten when nothing changed. Plus the all-or-nothing file writer that
 `add` and `import` share."""
 from __future__ import annotations

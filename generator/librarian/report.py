@@ -133,9 +133,9 @@ def terminal_table(sections: list[Section], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Findings a section of the page lists; all of them are in report/findings.csv. A page of
-# 10,000 findings was 2.6 MB (no one reads that on a phone), and rendering it took seconds
-# of every build after an edit.
+# Findings a section of the page lists; all of them are in report/findings.csv. A page with
+# every finding of a large archive would be megabytes (no one reads that on a phone) and
+# slow to render on every build.
 SHOWN = 100
 CSV_NAME = "findings.csv"
 

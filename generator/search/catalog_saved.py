@@ -69,10 +69,9 @@ def refresh(recs: list[SearchRecord], cache: Path, root: Path, pages: Sequence[D
 
 @contextlib.contextmanager
 def gc_paused():
-    """Python's cycle collector off meanwhile. Making a few hundred thousand small objects
-    (the saved entries, the records) sets it off again and again, and each time it walks
-    the whole build's heap (ten thousand loaded items): at 10k items that was 0.6 s of a
-    1 s update. Nothing made here holds a cycle."""
+    """Python's cycle collector off meanwhile. Making hundreds of thousands of small objects
+    (the saved entries, the records) would set it off again and again, and each time it
+    walks the whole build's heap (every loaded item). Nothing made here holds a cycle."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -42,7 +42,7 @@ _MORE_VARIANTS = ["髙高", "﨑崎", "德徳", "瀧滝", "麴麹", "靑青", "�
 @functools.cache
 def itaiji() -> dict[int, str]:
     """Old (and variant) kanji form -> the form in use today, from pykakasi's data (the
-    itaiji dictionary of the KAKASI project, 672 single-character pairs) and a few more."""
+    itaiji dictionary of the KAKASI project, its single-character pairs) and a few more."""
     from pykakasi.properties import Configurations
 
     with open(Configurations.dictpath(Configurations.jisyo_itaiji), "rb") as f:
