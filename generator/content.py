@@ -45,7 +45,8 @@ class Content:
     creators: dict[str, Any] = field(default_factory=dict)
     series: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # warnings that did not stop the build
-    # Where each model came from (for messages from later stages): id -> repo-relative path.
+    # Where an item's record is when it is not archive/<id>.yml (for messages from later
+    # stages): id -> repo-relative path. load_content fills none; readers fall back to that.
     sources: dict[str, str] = field(default_factory=dict)
 
     def scan_path(self, item: Item, scan: ScanRef) -> Path:

@@ -1,4 +1,5 @@
-"""`sitegen check` for lessons: the format rules (errors) and readability (warnings)."""
+"""The lesson checks that loading runs (so `sitegen check` and every build): the format rules
+(errors) and readability (warnings)."""
 from __future__ import annotations
 
 import re

@@ -209,7 +209,7 @@ def render_html(ctx: BuildContext) -> list[str]:
     and only pages whose docs file changed (render/docs.py keeps the docs tree and rewrites
     only what changed) are rendered again, as long as the settings, theme and overrides are
     the same (else everything is rendered). The HTML is hard-linked into the new site; what
-    is rendered again is written as a new file (see _build_one), so the published site never
+    is rendered again is written as a new file (mkdocs_hooks.py), so the published site never
     changes under readers. Builds of one repo take turns (pipeline.build holds a lock).
     """
     check_engine()

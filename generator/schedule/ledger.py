@@ -15,7 +15,8 @@ git beside the schedule (not in .cache/, which a clone does not have):
 A build compares each session's fingerprint (everything a calendar shows about it) with
 the record: unchanged -> same SEQUENCE and dates, so two builds give identical feeds;
 changed -> SEQUENCE + 1 and changed = the build date. The file is rewritten only when
-something changed, and only after the whole build succeeded; commit it with the content.
+something changed, only after the whole build succeeded, and only by a real publish (site/
+for the configured URL and today's date, never a preview); commit it with the content.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ normaliser's terms.
 
 It answers librarians' queries (`sitegen search`, ranked as the search page ranks: ranking.py,
 with field queries such as `artist:北斎 type:map`), picks related items for each item page and
-counts facets for the browse pages. It holds every searchable page (items, lessons, classes:
+counts the items under each filter value (`sitegen search --facets`). It holds every searchable page (items, lessons, classes:
 they count in the search page's ranking) and lists items only. Terms are made by
 normalise.terms(), never by whoosh's own analysers: the default analyser and word segmenters
 miss 富士 inside 富士山.
