@@ -204,7 +204,7 @@ class Item(Model):
     source: Source | None = None
     # Empty while an item is catalogued but not yet scanned: its page shows the record only.
     images: list[ScanRef] = []
-    # How IIIF viewers show the scans; by default from the type (see viewing_defaults).
+    # How IIIF viewers show the scans; by default from the type (see viewing()).
     viewing_direction: ViewingDirection | None = None
     behavior: Behavior | None = None
     start: ScanName | None = None  # the scan a viewer opens at (one of images' files); the first by default
@@ -230,9 +230,9 @@ class Item(Model):
         return self
 
     def viewing(self) -> tuple[str, str]:
-        """(behavior, viewingDirection) for IIIF: the record's, else the type's defaults. Japanese
-        books and scrolls read from right to left; a book is shown as pages, a scroll as one
-        continuous strip; prints, maps, documents and photos one by one."""
+        """(behavior, viewingDirection) for IIIF: the record's, else the defaults: a book is
+        shown as pages, every other type one by one; pages and a continuous strip (a scroll,
+        behavior: continuous) read from right to left, as Japanese books and scrolls do."""
         behavior = self.behavior or ("paged" if self.type == "book" else "individuals")
         direction = self.viewing_direction or ("right-to-left" if behavior in ("paged", "continuous")
                                                else "left-to-right")
