@@ -5,9 +5,10 @@ by name from `markdown_extensions`) whose tree processor reads every address the
 browser will: Python-Markdown writes character references in an attribute as they are
 (`jav&#x61;script:` reaches the browser, which decodes it), so an address is judged after
 Markdown's own placeholders are put back, after HTML character references are decoded, and
-after the whitespace and control characters a browser ignores are dropped. Only addresses
-inside the site (relative ones) and http, https, mailto and tel survive; any other link
-becomes plain text and any other picture loses its address.
+after the whitespace and control characters a browser ignores are dropped. A link keeps an
+address inside the site (a relative one) or one with http, https, mailto or tel, and
+otherwise becomes plain text; a picture (or anything else a browser loads without asking)
+keeps only an address inside the site. Event-handler attributes (on…) are dropped.
 """
 from __future__ import annotations
 
