@@ -185,9 +185,9 @@ def place_file(src: str, path: str) -> None:
 
 
 def _same_bytes(src: str, path: str, size: int) -> bool:
-    """Whether two files hold the same bytes. Files made again each build (a search shard's
-    4,000 fragments when one of its pages changed, the static files) mostly are: reading two
-    small files is cheaper than replacing one, and readers' caches of it stay valid."""
+    """Whether two files hold the same bytes. Files made again each build (the static files,
+    a new search bundle's pieces of unchanged pages) mostly hold the bytes they had: reading
+    two small files is cheaper than replacing one, and readers' caches of it stay valid."""
     try:
         if os.stat(src).st_size != size:
             return False
@@ -221,12 +221,11 @@ def write_new(path: Path, data: bytes) -> None:
 class Assembly:
     """The site a build puts together in its scratch folder before publishing it.
 
-    Building a new tree of 50,000 files and 30,000 folders for every build of a large archive
-    took seconds even when one record changed (making folders is slow), and deleting the
-    replaced tree as many again. So the site published before the current one is kept
-    (.cache/site-spare/) and recycled: its folders stay, a file that is already the right
-    one (the same hard link) stays, others are linked anew, and at the end everything this
-    build did not place is removed, so the result is exactly what a new tree would be. The
+    A large archive's site has tens of thousands of files and folders, slow to make anew on
+    every build (making folders is slow) and as slow to delete. So the site published before
+    the current one is kept (.cache/site-spare/) and recycled: its folders stay, a file that
+    is already the right one (the same hard link) stays, others are linked anew, and at the
+    end everything this build did not place is removed, so the result is exactly what a new tree would be. The
     published site is never touched: the recycled tree is the one readers left one build ago,
     and nothing in it is written through. Only a site that was published whole becomes the
     spare (a killed build's half-made tree is swept away), and every file is checked and
