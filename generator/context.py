@@ -1,4 +1,6 @@
-"""What every build stage is handed: settings, where to write, and what earlier stages made."""
+"""What every build step is handed: settings, where to write, and the bookkeeping of the docs
+tree that the render steps share. What a stage makes for the next is its typed result
+(stages.py), passed on by pipeline.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +8,6 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .config import SiteConfig
 from .publish import Assembly
@@ -44,8 +45,6 @@ class BuildContext:
     today: dt.date
     progress: bool = True
     nav: list[NavEntry] = field(default_factory=list)
-    # Results of the derive stage that render steps use (e.g. "iiif" -> per-item info).
-    derived: dict[str, Any] = field(default_factory=dict)
     # The docs tree of this build, as "<lang>/<path>": every file written or kept, and those
     # whose bytes changed (their HTML is rendered again). See render/docs.py.
     docs_wanted: set[str] = field(default_factory=set)
@@ -56,6 +55,8 @@ class BuildContext:
     # Input keys of pages rendered by the last successful build, and of this build's (docs.py).
     page_keys_before: dict[str, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
+    # Docs paths of pages kept out of search engines (engine.noindex).
+    noindex: set[str] = field(default_factory=set)
     # The site being put together in work/site (publish.Assembly): steps place files with it.
     assembly_: Assembly | None = None
 

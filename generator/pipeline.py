@@ -1,8 +1,10 @@
 """The orchestrator: load & validate -> derive -> render -> index & publish (DESIGN.md).
 
-Each stage is a list of steps, each a function of (content, ctx) in its own module; this
-file only runs them in order, in a scratch folder beside the output, and swaps the result
-into place when every step has passed.
+Each stage is a function below that hands its typed result to the next (stages.py): load
+gives the Content, derive the Derived, render the Rendered, and publish puts the site in
+place. A step is a function in its own module, called with what it reads. build() runs the
+stages in a scratch folder beside the output and swaps the result into place only when
+every step has passed.
 """
 from __future__ import annotations
 
@@ -16,14 +18,16 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ParamSpec, TypeVar
 
 from .config import load_config
 from .content import Content, load_content
 from .context import BuildContext
 from .errors import BuildError, Problem, Text
 from . import server_config
-from .publish import Assembly, check_output, killed_leftovers, publish, spare_for, write_marker
+from .publish import Assembly, check_output, killed_leftovers, spare_for, write_marker
+from .publish import publish as swap_into_place
+from .stages import Derived, Rendered, derived_from
 from .schedule import derive as schedule
 from .iiif import derive as iiif
 from .search import derive as search, pagefind
@@ -32,15 +36,8 @@ from .render import search as search_page
 from .librarian import opendata, report as quality_report
 from .render import authorities
 
-Step = Callable[[Content, BuildContext], None]
-
-# Derive: expensive work, cached by content (tiles, manifests, catalog, feeds, open data).
-DERIVE: list[Step] = [server_config.write, schedule.derive, iiif.derive, search.derive]
-# Render: write the docs tree (both languages).
-RENDER: list[Step] = [home.write, items.write, lessons.write, classes.write, search_page.write, policy.write]
-RENDER += [authorities.write, quality_report.write, opendata.write]  # librarian: authority pages, staff report, open data
-# After HTML: steps that read or add to the finished site (e.g. the search index).
-POST: list[Callable[[BuildContext], None]] = [pagefind.index]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,6 +68,12 @@ class _Timer:
             print(f"[time] {name:<28} {now - self.last:7.2f} s", file=sys.stderr, flush=True)
         self.last = now
 
+    def run(self, step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """One step, timed under its module and name (e.g. search.derive.derive)."""
+        result = step(*args, **kwargs)
+        self(f"{step.__module__.removeprefix('generator.')}.{step.__name__}")
+        return result
+
 
 def build(root: Path, out: Path | None = None, site_url: str | None = None, today: dt.date | None = None,
           progress: bool = True) -> BuildResult:
@@ -83,9 +86,7 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
     out = Path(os.path.abspath(out or root / "site"))
     real_publish = out == root / "site" and site_url in (None, config.site_url) and today in (None, dt.date.today())
     check_output(out, root)
-    content = load_content(root)  # raises ContentErrors: nothing below runs, site/ untouched
-    # Everything loaded lives until the end: the collector need not scan it again and again.
-    gc.freeze()
+    content = load(root)  # raises ContentErrors: nothing below runs, site/ untouched
     lap("load content")
     work = out.parent / f".{out.name}.build-{os.getpid()}"
     cache = root / ".cache"
@@ -103,33 +104,11 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
                            cache=cache, today=today or dt.date.today(), progress=progress)
         ctx.static.mkdir()
         ctx.assembly = Assembly(ctx.site, spare_for(cache, out))
-        for step in DERIVE:
-            step(content, ctx)
-            lap(f"{step.__module__.removeprefix('generator.')}.{step.__name__}")
-        docs.begin(ctx)
-        for step in RENDER:
-            step(content, ctx)
-            lap(f"{step.__module__.removeprefix('generator.')}.{step.__name__}")
-        docs.copy_assets(ctx)
-        docs.finish(ctx)
-        lap("docs tree")
-        _say(progress, "rendering pages (MkDocs)…")
-        warnings = engine.render_html(ctx)
-        lap("render html (MkDocs)")
-        ctx.assembly.link_tree(ctx.static, ctx.site)
-        lap("static files")
-        for post in POST:
-            post(ctx)
-            lap(f"{post.__module__.removeprefix('generator.')}.{post.__name__}")
-        ctx.assembly.add([write_marker(ctx.site)])
-        ctx.assembly.prune()
-        lap("prune recycled site")
-        check_output(out, root)  # again: the folder may have changed during the build
-        if publish(ctx.site, out):
-            ctx.assembly.keep_replaced(ctx.site)
-        lap("publish")
+        derived = derive(content, ctx, lap)
+        rendered = render(content, ctx, derived, lap)
+        publish(ctx, out, derived, lap)
         if real_publish:
-            schedule.save_ledger(ctx)  # only now: what subscribers can see has changed
+            schedule.save_ledger(ctx, derived.schedule)  # only now: what subscribers can see has changed
     except OSError as exc:
         raise BuildError(
             Text(f"ファイルを書けませんでした（{exc.strerror}: {exc.filename}）。以前のサイトはそのままです。",
@@ -142,9 +121,71 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         if lock is not None:
             lock.close()
         lap("clean up")
-    pages = sum(1 for rel in ctx.docs_wanted if rel.endswith(".md"))
-    return BuildResult(out=out, content=content, seconds=time.perf_counter() - started, pages=pages,
-                       warnings=warnings, problems=content.problems)
+    return BuildResult(out=out, content=content, seconds=time.perf_counter() - started, pages=rendered.pages,
+                       warnings=rendered.warnings, problems=content.problems)
+
+
+# --- the stages --------------------------------------------------------------------------
+def load(root: Path) -> Content:
+    """Load & validate: the content as typed models. Raises ContentErrors; writes nothing."""
+    content = load_content(root)
+    # Everything loaded lives until the end: the collector need not scan it again and again.
+    gc.freeze()
+    return content
+
+
+def derive(content: Content, ctx: BuildContext, lap: _Timer | None = None) -> Derived:
+    """Expensive work, cached by content: server settings, the schedule's feeds, tiles and
+    manifests, the search catalogue. Each step's result is an argument of the next that reads it."""
+    lap = lap or _Timer()
+    lap.run(server_config.write, content, ctx)
+    timetable = lap.run(schedule.derive, content, ctx)
+    images = lap.run(iiif.derive, content, ctx, timetable.ledger)
+    found = lap.run(search.derive, content, ctx, images)
+    return derived_from(content.items, timetable, images, found)
+
+
+def write_docs(content: Content, ctx: BuildContext, derived: Derived, lap: _Timer | None = None) -> None:
+    """The docs tree of both languages (render/docs.py), each render step given what it reads."""
+    lap = lap or _Timer()
+    docs.begin(ctx)
+    lap.run(home.write, content, ctx)
+    lap.run(items.write, content, ctx, derived)
+    lap.run(lessons.write, content, ctx, derived.schedule)
+    lap.run(classes.write, content, ctx, derived.schedule)
+    lap.run(search_page.write, content, ctx)
+    lap.run(policy.write, content, ctx)
+    # The librarian's pages: authorities, the staff report, open data.
+    lap.run(authorities.write, content, ctx, derived)
+    lap.run(quality_report.write, content, ctx)
+    lap.run(opendata.write, content, ctx, derived)
+    docs.copy_assets(ctx)
+    docs.finish(ctx)
+    lap("docs tree")
+
+
+def render(content: Content, ctx: BuildContext, derived: Derived, lap: _Timer) -> Rendered:
+    """The docs tree, its HTML (MkDocs) and the static files, together in the scratch site."""
+    write_docs(content, ctx, derived, lap)
+    _say(ctx.progress, "rendering pages (MkDocs)…")
+    warnings = engine.render_html(ctx)
+    lap("render html (MkDocs)")
+    ctx.assembly.link_tree(ctx.static, ctx.site)
+    lap("static files")
+    return Rendered(pages=sum(1 for rel in ctx.docs_wanted if rel.endswith(".md")), warnings=warnings)
+
+
+def publish(ctx: BuildContext, out: Path, derived: Derived, lap: _Timer) -> None:
+    """Index & publish: the search index of the finished site, its marker, then the swap into
+    out (publish.py), after the output folder is checked again."""
+    lap.run(pagefind.index, ctx, derived.search.documents)
+    ctx.assembly.add([write_marker(ctx.site)])
+    ctx.assembly.prune()
+    lap("prune recycled site")
+    check_output(out, ctx.root)  # again: the folder may have changed during the build
+    if swap_into_place(ctx.site, out):
+        ctx.assembly.keep_replaced(ctx.site)
+    lap("publish")
 
 
 def _sweep_killed(out: Path, trash: Path) -> None:

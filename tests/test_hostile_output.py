@@ -218,9 +218,9 @@ def test_previews_and_failed_builds_never_advance_the_publication_record(repo, t
         assert sitegen(repo, "build", "--quiet", *extra).returncode == 0
         assert ledger.read_bytes() == recorded, extra
     # A real publish that fails after the feeds were made.
-    def fail(ctx):
+    def fail(ctx, documents):
         raise BuildError(Text("失敗", "failed on purpose"))
-    monkeypatch.setattr(pipeline, "POST", [*pipeline.POST, fail])
+    monkeypatch.setattr(pipeline.pagefind, "index", fail)  # the publish stage's first step
     site_before = tree_digest(repo / "site") if (repo / "site").exists() else None
     with pytest.raises(BuildError):
         pipeline.build(repo, progress=False)

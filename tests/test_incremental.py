@@ -114,7 +114,6 @@ def test_a_build_stopped_after_writing_the_docs_tree_is_caught_up(repo, tmp_path
     from generator.config import load_config
     from generator.content import load_content
     from generator.context import BuildContext
-    from generator.render import docs
 
     _build(repo)
     record = repo / "archive" / "hiroshige-ohashi-atake-yudachi.yml"
@@ -125,13 +124,8 @@ def test_a_build_stopped_after_writing_the_docs_tree_is_caught_up(repo, tmp_path
                        cache=repo / ".cache", today=dt.date.fromisoformat(TODAY), progress=False)
     ctx.static.mkdir(parents=True)
     content = load_content(repo)
-    for step in pipeline.DERIVE:
-        step(content, ctx)
-    docs.begin(ctx)
-    for step in pipeline.RENDER:
-        step(content, ctx)
-    docs.copy_assets(ctx)
-    docs.finish(ctx)  # ... and the build stops here
+    derived = pipeline.derive(content, ctx)
+    pipeline.write_docs(content, ctx, derived)  # ... and the build stops here
     _build(repo)
     page = repo / "site" / "items" / "hiroshige-ohashi-atake-yudachi" / "index.html"
     assert "（途中）" in page.read_text(encoding="utf-8")

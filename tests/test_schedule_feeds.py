@@ -29,8 +29,7 @@ def derive(root: Path, work: Path, today: dt.date = TODAY) -> Path:
     ctx = BuildContext(root=root, config=config, site_url=config.url(), work=work, cache=root / ".cache",
                        today=today, progress=False)
     ctx.static.mkdir()
-    schedule.derive(load_content(root), ctx)
-    schedule.save_ledger(ctx)
+    schedule.save_ledger(ctx, schedule.derive(load_content(root), ctx))
     return ctx.static
 
 

@@ -2,7 +2,7 @@
 
 Output, under ctx.static/iiif/: <item>/<image>/ (tiles hard-linked from the cache plus a
 fresh info.json), <item>/manifest.json, collection.json and the per-type and per-series
-collections. ctx.derived["iiif"] maps each item id to its ItemImages for the item pages.
+collections. derive() returns each item's ItemImages (item id -> ItemImages) for the pages.
 """
 from __future__ import annotations
 
@@ -156,7 +156,9 @@ class ScanMemo:
 TILE_MARK = "full/max/0/default.jpg"
 
 
-def derive(content: Content, ctx: BuildContext) -> None:
+def derive(content: Content, ctx: BuildContext, record: ledger.Ledger) -> dict[str, ItemImages]:
+    """Publish every item's scans; record is the publication record (schedule.derive's), by
+    which the Change Discovery stream is dated."""
     memo = ScanMemo(ctx.cache)
     good, problems = check_scans(content, memo)
     if problems:
@@ -193,21 +195,18 @@ def derive(content: Content, ctx: BuildContext) -> None:
     if problems:
         raise ContentErrors(problems)
     prints = {}
+    store = manifests.ManifestStore.open(ctx.cache)
     for entry in published.values():
         if entry.images:
             entry.manifest_path = f"iiif/{entry.item.id}/manifest.json"
             entry.manifest_id = ctx.url(entry.manifest_path)
             entry.georeference_id = georef.write(ctx, entry) or ""
-            prints[entry.item.id] = manifests.write_manifest(content, ctx, entry)
-    manifests.prune_manifests(ctx)
-    # The Change Discovery stream is dated from the publication record that the schedule
-    # step read (saved only after a real publish); without it, from the file as it is.
-    schedule = ctx.derived.get("schedule")
-    record = schedule.ledger if schedule is not None else ledger.read(ctx.root)
+            prints[entry.item.id] = manifests.write_manifest(content, ctx, entry, store)
+    store.prune()
     discovery.record(record, prints, ctx.today)
     stream = discovery.write_stream(ctx, record)
     collections.write_collections(content, ctx, published, discovery.link(ctx) if stream else None)
-    ctx.derived["iiif"] = published
+    return published
 
 
 def _tile_all(todo: list[tuple[ScanSource, str]], ctx: BuildContext, results: dict[str, TileSet],

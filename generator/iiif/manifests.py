@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from iiif_prezi3 import (Annotation, AnnotationBody, AnnotationPage, Canvas, KeyValueString, Manifest,
                          NavPlace, Provider, ServiceV3)
@@ -202,8 +204,8 @@ def item_record(ctx: BuildContext, item) -> dict:
     return record
 
 
-def write_manifest(content: Content, ctx: BuildContext, entry) -> str:
-    """Publish the item's manifest and its JSON record, linked from .cache/iiif/manifests/,
+def write_manifest(content: Content, ctx: BuildContext, entry, store: ManifestStore) -> str:
+    """Publish the item's manifest and its JSON record, linked from the store (.cache/iiif/manifests/),
     where they are kept by their inputs (record, images, authorities, settings, code): only an
     item whose inputs changed has its manifest built again with iiif-prezi3. Returns the
     manifest's fingerprint (discovery.fingerprint)."""
@@ -211,10 +213,10 @@ def write_manifest(content: Content, ctx: BuildContext, entry) -> str:
     key = hashlib.sha256("\0".join([
         code_digest(), ctx.site_url, ctx.config.site_name, ctx.config.site_name_en, item.model_dump_json(),
         repr(entry.images), content.authorities_key(item)]).encode("utf-8")).hexdigest()[:32]
-    cached = ctx.cache / "iiif" / "manifests" / f"{key}.json"
+    cached = store.folder / f"{key}.json"
     record = cached.with_name(f"{key}.record.json")
-    ctx.derived.setdefault("iiif-manifest-keys", set()).update({cached.name, record.name})
-    prints = _fingerprints(ctx)
+    store.used.update({cached.name, record.name})
+    prints = store.prints
     if not (cached.is_file() and record.is_file()):
         manifest = build_manifest(content, ctx, entry)
         data = to_json(manifest, [NAVPLACE_CONTEXT] if manifest.navPlace else None)
@@ -243,31 +245,36 @@ def write_manifest(content: Content, ctx: BuildContext, entry) -> str:
 FINGERPRINTS = "fingerprints.json"  # in .cache/iiif/manifests/: cache key -> fingerprint
 
 
-def _fingerprints(ctx: BuildContext) -> dict[str, str]:
-    """Each cached manifest's fingerprint, read once a build from FINGERPRINTS rather than
-    from every cached manifest."""
-    prints = ctx.derived.get("iiif-fingerprints")
-    if prints is None:
+@dataclass
+class ManifestStore:
+    """The cached manifests (.cache/iiif/manifests/) during one build: the files this build
+    published (write_manifest adds them) and each cached manifest's fingerprint, read once a
+    build from FINGERPRINTS rather than from every cached manifest."""
+
+    folder: Path
+    prints: dict[str, str]  # cache key -> fingerprint
+    before: dict[str, str]  # as read, to save only a change
+    used: set[str] = field(default_factory=set)  # file names this build published
+
+    @classmethod
+    def open(cls, cache: Path) -> ManifestStore:
+        folder = cache / "iiif" / "manifests"
         try:
-            prints = json.loads((ctx.cache / "iiif" / "manifests" / FINGERPRINTS).read_text(encoding="utf-8"))
+            prints = json.loads((folder / FINGERPRINTS).read_text(encoding="utf-8"))
             prints = prints if isinstance(prints, dict) else {}
         except (OSError, ValueError):
             prints = {}
-        ctx.derived["iiif-fingerprints"] = prints
-        ctx.derived["iiif-fingerprints-before"] = dict(prints)
-    return prints
+        return cls(folder, prints, dict(prints))
 
-
-def prune_manifests(ctx: BuildContext) -> None:
-    """Keep only the cached manifests this build published (and their fingerprints)."""
-    folder = ctx.cache / "iiif" / "manifests"
-    used = ctx.derived.pop("iiif-manifest-keys", set())
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if path.name not in used and not path.name.startswith(".") and path.name != FINGERPRINTS:
-                path.unlink(missing_ok=True)
-    prints = {k: v for k, v in ctx.derived.pop("iiif-fingerprints", {}).items() if f"{k}.json" in used}
-    if prints != ctx.derived.pop("iiif-fingerprints-before", None) and folder.is_dir():
-        tmp = folder / f".{FINGERPRINTS}.{os.getpid()}"
-        tmp.write_text(json.dumps(prints, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, folder / FINGERPRINTS)
+    def prune(self) -> None:
+        """Keep only the cached manifests this build published (and their fingerprints)."""
+        folder, used = self.folder, self.used
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.name not in used and not path.name.startswith(".") and path.name != FINGERPRINTS:
+                    path.unlink(missing_ok=True)
+        prints = {k: v for k, v in self.prints.items() if f"{k}.json" in used}
+        if prints != self.before and folder.is_dir():
+            tmp = folder / f".{FINGERPRINTS}.{os.getpid()}"
+            tmp.write_text(json.dumps(prints, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, folder / FINGERPRINTS)

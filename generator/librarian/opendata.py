@@ -15,8 +15,10 @@ import pickle
 
 from ..content import Content
 from ..context import BuildContext, code_digest
+from ..iiif.derive import ItemImages
 from ..models.archive import TYPE_LABELS, Item
 from ..render.docs import render_page
+from ..stages import Derived
 from ..search.normalise import reading as title_reading
 from .authorities import creator_name
 from ..models.eras import display as date_display
@@ -43,15 +45,10 @@ def katakana(reading: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in reading)
 
 
-def _image_url(ctx: BuildContext, item: Item) -> str:
-    published = (ctx.derived.get("iiif") or {}).get(item.id)
-    images = getattr(published, "images", None)
-    if images:
-        try:
-            return ctx.url(images[0].size_path(1200))
-        except (AttributeError, TypeError):  # another shape of the IIIF step's output: link the page instead
-            pass
-    return ""
+def _image_url(ctx: BuildContext, published: ItemImages | None) -> str:
+    if published is None or not published.images:
+        return ""
+    return ctx.url(published.images[0].size_path(1200))
 
 
 def _summary(content: Content, item: Item, lang: str) -> str:
@@ -66,7 +63,7 @@ def _summary(content: Content, item: Item, lang: str) -> str:
     return ("　" if lang == "ja" else "; ").join(p for p in parts if p)
 
 
-def bunkazai_rows(content: Content, ctx: BuildContext,
+def bunkazai_rows(content: Content, ctx: BuildContext, iiif: dict[str, ItemImages],
                   numbered: list[tuple[int, Item]] | None = None) -> list[list[str]]:
     """The rows of these items (with their NO), or of every item in id order."""
     ward = ctx.config.ward
@@ -90,7 +87,7 @@ def bunkazai_rows(content: Content, ctx: BuildContext,
             # 場所名称/緯度/経度 are where the property is kept, not the place a print shows (that goes in 備考).
             "場所名称": owner, "電話番号": ward.phone, "員数（数）": "1", "員数（単位）": UNITS[item.type],
             "所有者等": owner, "利用可能日時特記事項": "デジタルアーカイブで常時閲覧できます",
-            "画像": _image_url(ctx, item), "画像_ライセンス": item.rights,
+            "画像": _image_url(ctx, iiif.get(item.id)), "画像_ライセンス": item.rights,
             "概要": _summary(content, item, "ja"), "概要_英語": _summary(content, item, "en"),
             "説明": item.description.ja if item.description else "",
             "説明_英語": (item.description.en or "") if item.description else "",
@@ -107,8 +104,9 @@ def _csv_lines(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def bunkazai_csv(content: Content, ctx: BuildContext) -> str:
-    return "\ufeff" + _csv_lines([BUNKAZAI_COLUMNS]) + "".join(row for row, _ in _item_lines(content, ctx))
+def bunkazai_csv(lines: list[tuple[str, str]]) -> str:
+    """The CSV file of the items' lines (_item_lines)."""
+    return "\ufeff" + _csv_lines([BUNKAZAI_COLUMNS]) + "".join(row for row, _ in lines)
 
 
 def _item_json(ctx: BuildContext, item: Item) -> str:
@@ -119,9 +117,10 @@ def _item_json(ctx: BuildContext, item: Item) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def items_json(content: Content, ctx: BuildContext) -> str:
+def items_json(content: Content, ctx: BuildContext, lines: list[tuple[str, str]]) -> str:
+    """items.json of the items' lines (_item_lines) and the authorities."""
     data = {"site": ctx.site_url, "generated": ctx.today.isoformat(), "license": _license(ctx),
-            "items": [RawJSON(line) for _, line in _item_lines(content, ctx)],
+            "items": [RawJSON(line) for _, line in lines],
             "creators": [c.model_dump(mode="json", exclude_none=True) for c in content.creators.values()],
             "series": [s.model_dump(mode="json", exclude_none=True) for s in content.series.values()]}
     return _json_by_lines(data)
@@ -131,13 +130,10 @@ class RawJSON(str):
     """A value already written as JSON."""
 
 
-def _item_lines(content: Content, ctx: BuildContext) -> list[tuple[str, str]]:
+def _item_lines(content: Content, ctx: BuildContext, derived: Derived) -> list[tuple[str, str]]:
     """Each item's CSV row and JSON record, in id order. Kept from the last build by what
     they are made of (the item and what is derived from it, its row number, the settings,
     the authorities), so that a one-record rebuild makes one line again, not every line."""
-    made = ctx.derived.get("opendata-lines")
-    if made is not None:
-        return made
     ward = ctx.config.ward
     base = hashlib.sha256("\0".join([
         code_digest(), ctx.site_url, repr(ward), repr(sorted(ctx.config.raw.items(), key=str)),
@@ -150,15 +146,15 @@ def _item_lines(content: Content, ctx: BuildContext) -> list[tuple[str, str]]:
     except Exception:  # none yet, or unreadable: make every line
         before = {}
     kept = before.get("lines", {})
-    digests = ctx.derived.get("item-digests", {})
+    digests = derived.item_digests
     ordered = sorted(content.items, key=lambda i: i.id)
     now: dict[str, tuple[str, str, str]] = {}
     fresh = [(no, item) for no, item in enumerate(ordered, start=1)
-             if not ((hit := kept.get(item.id)) and digests.get(item.id) and hit[0] == f"{no}:{digests[item.id]}")]
-    rows = {item.id: _csv_lines([row]) for (_, item), row in zip(fresh, bunkazai_rows(content, ctx, fresh))}
+             if not ((hit := kept.get(item.id)) and hit[0] == f"{no}:{digests[item.id]}")]
+    rows = {item.id: _csv_lines([row]) for (_, item), row in zip(fresh, bunkazai_rows(content, ctx, derived.iiif, fresh))}
     for no, item in enumerate(ordered, start=1):
         if item.id in rows:
-            now[item.id] = (f"{no}:{digests.get(item.id, '')}", rows[item.id], _item_json(ctx, item))
+            now[item.id] = (f"{no}:{digests[item.id]}", rows[item.id], _item_json(ctx, item))
         else:
             now[item.id] = kept[item.id]
     if now != kept:
@@ -169,8 +165,7 @@ def _item_lines(content: Content, ctx: BuildContext) -> list[tuple[str, str]]:
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
-    made = ctx.derived["opendata-lines"] = [(row, record) for _, row, record in now.values()]
-    return made
+    return [(row, record) for _, row, record in now.values()]
 
 
 def _json_by_lines(data: dict) -> str:
@@ -191,11 +186,12 @@ def _license(ctx: BuildContext) -> str:
     return str((ctx.config.raw.get("extra") or {}).get("open_data_license") or DEFAULT_LICENSE)
 
 
-def write(content: Content, ctx: BuildContext) -> None:
+def write(content: Content, ctx: BuildContext, derived: Derived) -> None:
     folder = ctx.static / "data"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "bunkazai.csv").write_text(bunkazai_csv(content, ctx), encoding="utf-8", newline="")
-    (folder / "items.json").write_text(items_json(content, ctx), encoding="utf-8")
+    lines = _item_lines(content, ctx, derived)
+    (folder / "bunkazai.csv").write_text(bunkazai_csv(lines), encoding="utf-8", newline="")
+    (folder / "items.json").write_text(items_json(content, ctx, lines), encoding="utf-8")
     files = [
         {"name": "bunkazai.csv", "ja": "所蔵資料の一覧（推奨データセット「文化財一覧」の34項目）",
          "en": "The archive's items (national open-data format 文化財一覧, 34 columns; Japanese headings)",

@@ -9,6 +9,7 @@ from ..content import Content
 from ..context import LANGS, BuildContext
 from ..models.eras import ERAS, display as date_display, era_named, era_of, year_range
 from ..models.archive import ROLE_LABELS, Item
+from ..stages import Derived
 from .docs import cached_page, page_key, render_page, render_template, write_page
 from .items import write_grid
 
@@ -62,7 +63,7 @@ def periods(items: list[Item]) -> list[Period]:
     return sorted(groups.values(), key=lambda p: p.start)
 
 
-def write(content: Content, ctx: BuildContext) -> None:
+def write(content: Content, ctx: BuildContext, derived: Derived) -> None:
     by_creator: dict[str, list[Item]] = {cid: [] for cid in content.creators}
     by_series: dict[str, list[Item]] = {sid: [] for sid in content.series}
     for item in content.items:
@@ -79,12 +80,12 @@ def write(content: Content, ctx: BuildContext) -> None:
         render_page(ctx, f"creators/{cid}.md", "creator.md.j2", {"ja": creator.name.ja, "en": creator.name.en or creator.name.ja},
                     creator=creator, works=lambda lang, items=by_creator[cid]: works(items, lang, "../../"), limit=WORKS_SHOWN,
                     series=[s for s in content.series.values() if cid in s.creators], roles=ROLE_LABELS, name_lang=name_lang)
-        _all_works(ctx, f"creators/{cid}/", by_creator[cid], creator.name.ja, creator.name.en or creator.name.ja)
+        _all_works(ctx, derived, f"creators/{cid}/", by_creator[cid], creator.name.ja, creator.name.en or creator.name.ja)
     for sid, s in content.series.items():
         render_page(ctx, f"series/{sid}.md", "series.md.j2", {"ja": s.title.ja, "en": s.title.en or s.title.ja},
                     series=s, works=lambda lang, items=by_series[sid]: works(items, lang, "../../"), limit=WORKS_SHOWN,
                     creators=[content.creators[c] for c in s.creators if c in content.creators], name_lang=name_lang)
-        _all_works(ctx, f"series/{sid}/", by_series[sid], s.title.ja, s.title.en or s.title.ja)
+        _all_works(ctx, derived, f"series/{sid}/", by_series[sid], s.title.ja, s.title.en or s.title.ja)
     render_page(ctx, "creators/index.md", "authority_index.md.j2", {"ja": "作者", "en": "Creators"},
                 entries=[{"href": f"{cid}/", "ja": c.name.ja, "en": c.name.en, "reading": c.reading, "extra": c.life(),
                           "count": len(by_creator[cid])} for cid, c in sorted(content.creators.items(), key=lambda kv: kv[1].reading or kv[0])],
@@ -93,19 +94,19 @@ def write(content: Content, ctx: BuildContext) -> None:
                 entries=[{"href": f"{sid}/", "ja": s.title.ja, "en": s.title.en, "reading": s.title.reading, "extra": "",
                           "count": len(by_series[sid])} for sid, s in sorted(content.series.items(), key=lambda kv: kv[1].title.reading or kv[0])],
                 kind="series")
-    write_periods(content, ctx)
+    write_periods(content, ctx, derived)
 
 
 WORKS_SHOWN = 60  # works listed on a creator's or series' page; more are on its works/ pages
 
 
-def _all_works(ctx: BuildContext, page_dir: str, items: list[Item], ja: str, en: str) -> None:
+def _all_works(ctx: BuildContext, derived: Derived, page_dir: str, items: list[Item], ja: str, en: str) -> None:
     """A creator's or series' works beyond what its page lists: a paged grid at <page>/works/."""
     if len(items) <= WORKS_SHOWN:
         return
     ordered = sorted(items, key=lambda i: (i.date.start if i.date and i.date.start is not None else 9999, i.id))
     for lang in LANGS:
-        write_grid(ctx, lang, page_dir + "works/", ordered, ctx.derived.get("iiif", {}), ctx.derived.get("item-digests", {}),
+        write_grid(ctx, lang, page_dir + "works/", ordered, derived.iiif, derived.item_digests,
                    "items_type.md.j2", f"{ja}の作品" if lang == "ja" else f"Works: {en}", collection=None,
                    back=page_dir, back_text=ja if lang == "ja" else en)
 
@@ -113,13 +114,12 @@ def _all_works(ctx: BuildContext, page_dir: str, items: list[Item], ja: str, en:
 PREVIEW = 12  # works shown per period on the periods page; a period's own pages show them all
 
 
-def write_periods(content: Content, ctx: BuildContext) -> None:
+def write_periods(content: Content, ctx: BuildContext, derived: Derived) -> None:
     """items/periods/: every period with its first works, and for a period with more, its
     own paged grid (items/periods/<key>/). A page with the same inputs as in the last build
     is kept (docs.cached_page)."""
     groups = periods(content.items)
-    digests = ctx.derived.get("item-digests", {})
-    iiif = ctx.derived.get("iiif", {})
+    digests, iiif = derived.item_digests, derived.iiif
     for lang in LANGS:
         title = "年代別に見る" if lang == "ja" else "Browse by period"
         key = page_key(ctx, lang, "periods", repr([(p.key, len(p.works)) for p in groups]),

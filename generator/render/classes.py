@@ -23,8 +23,9 @@ from ..content import Content
 from ..context import LANGS, BuildContext
 from ..models.lessons import LEVEL_LABELS_EN, PHONE_LABELS
 from ..models.schedule import STATUS_EN
+from ..schedule.derive import Schedule
 from ..schedule.jsonld import course_jsonld
-from ..schedule.occurrences import Occurrence, all_occurrences
+from ..schedule.occurrences import Occurrence
 from .docs import render_template, t, text_lang, write_page
 
 WEEKDAYS_JA = "月火水木金土日"
@@ -76,11 +77,10 @@ def month_of(o: Occurrence) -> str:
     return f"{o.date:%Y-%m}"
 
 
-def write(content: Content, ctx: BuildContext) -> None:
+def write(content: Content, ctx: BuildContext, schedule: Schedule) -> None:
     ctx.add_nav(30, "教室・相談会", "Classes", "classes/index.md")
-    schedule = ctx.derived.get("schedule")
-    occs = schedule.occurrences if schedule else all_occurrences(content.courses, content.venues)
-    feeds = schedule.feeds if schedule else {}
+    occs = schedule.occurrences
+    feeds = schedule.feeds
     upcoming = [o for o in occs if o.date >= ctx.today]
     past = [o for o in occs if o.date < ctx.today]
     months = sorted({month_of(o) for o in occs})

@@ -52,7 +52,7 @@ NOINDEX_KEY = "sitegen_noindex"
 def noindex(ctx: BuildContext, path: str) -> None:
     """Keep a page (its docs path, e.g. report/index.md, in both languages) out of search
     engines. The list is part of the settings, so a change to it renders every page again."""
-    ctx.derived.setdefault(NOINDEX_KEY, set()).add(path)
+    ctx.noindex.add(path)
 
 
 def mkdocs_config(ctx: BuildContext, lang: str, out: Path) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def mkdocs_config(ctx: BuildContext, lang: str, out: Path) -> dict[str, Any]:
     theme.update(name="material", language=lang, custom_dir=str(OVERRIDES), font=False)
     extra = dict(raw.get("extra") or {})
     extra.update(lang=lang, twin_lang="en" if lang == "ja" else "ja", site_root_url=ctx.site_url)
-    extra[NOINDEX_KEY] = sorted(ctx.derived.get(NOINDEX_KEY, ()))
+    extra[NOINDEX_KEY] = sorted(ctx.noindex)
     extra.pop("alternate", None)
     nav = [{(e.ja if lang == "ja" else e.en): e.path} for e in sorted(ctx.nav, key=lambda e: e.order)]
     extensions = list(MARKDOWN_EXTENSIONS)

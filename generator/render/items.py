@@ -1,7 +1,7 @@
 """Archive pages: the list of items, browse pages per type, and one page per item (items/<id>/).
 
 Item pages carry the deep-zoom viewer (OpenSeadragon, served from the site itself) over the
-IIIF services the derive step published (ctx.derived["iiif"]). Every address the page gives
+IIIF services the derive step published (Derived.iiif). Every address the page gives
 the viewer is relative to the page, so the site works from any host or folder; the IIIF ids
 it gives for sharing (manifest, canvases) are the published, absolute ones. The picture shown
 before the viewer starts is the viewer's own first tile; without JavaScript the page shows a
@@ -9,8 +9,6 @@ large image instead.
 """
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from ..errors import BuildError, Text
 from ..iiif import georef
 from ..iiif.viewer_requests import tile_paths
 from ..models.archive import ITEM_TYPES, ROLE_LABELS, TYPE_LABELS, Item
+from ..stages import Derived
 from .docs import cached_page, page_key, render_template, t, text_lang, write_page
 
 RIGHTS_LABELS = {
@@ -181,17 +180,15 @@ def citation(item: Item, lang: str, url: str) -> str:
     return ". ".join(p for p in parts if p) + f". {url}"
 
 
-def write(content: Content, ctx: BuildContext) -> None:
+def write(content: Content, ctx: BuildContext, derived: Derived) -> None:
     ctx.add_nav(10, "アーカイブ", "Archive", "items/index.md")
-    iiif = ctx.derived.get("iiif", {})
+    iiif = derived.iiif
     if any(e.images for e in iiif.values()):
         copy_viewer_library(ctx)
     types = [(ty, TYPE_LABELS[ty]) for ty in ITEM_TYPES if any(i.type == ty for i in content.items)]
     series_ids = sorted({i.series for i in content.items if i.series})
-    search = ctx.derived.get("search")
-    related = search.related if search else {}
-    digests = {item.id: item_digest(ctx, item) for item in content.items}
-    ctx.derived["item-digests"] = digests  # for other pages that list items (authorities.py)
+    related = derived.search.related
+    digests = derived.item_digests
     for lang in LANGS:
         L = 0 if lang == "ja" else 1
         index_extra = dict(
@@ -216,7 +213,7 @@ def write(content: Content, ctx: BuildContext) -> None:
             page_url = ctx.url(f"items/{item.id}/", lang)
             manifest = entry.manifest_path if entry and entry.manifest_path else None
             body = render_template(
-                "item.md.j2", lang=lang, ctx=ctx, title=title["text"], title_lang=title["lang"],
+                "item.md.j2", lang=lang, ctx=ctx, search=derived.search, title=title["text"], title_lang=title["lang"],
                 images=viewer_images(ctx, entry, item, lang, root), root=root,
                 assets=root_prefix(f"items/{item.id}/", "ja") + "assets/site/viewer/",
                 osd=f"{root}{VIEWER_DIR}/openseadragon.min.js",
@@ -276,15 +273,3 @@ def pager(n: int, pages: int, total: int, base: str, page_dir: str, lang: str) -
     return {"n": n, "pages": pages, "links": links, "status": status,
             "prev": href(n - 1) if n > 1 else None, "next": href(n + 1) if n < pages else None}
 
-
-def item_digest(ctx: BuildContext, item: Item) -> str:
-    """Everything derived about one item that its page, or a page listing it, shows: the
-    record, its published images and its search record (readings, labels, thumbnail)."""
-    search = ctx.derived.get("search")
-    entry = ctx.derived.get("iiif", {}).get(item.id)
-    parts = [item.model_dump_json(), repr((entry.images, entry.manifest_path, entry.manifest_id) if entry else None)]
-    record = search.record(item.id) if search else None
-    if record is not None:  # its fields but the item (above already, and slow to repr)
-        parts += [repr([getattr(record, f.name) for f in dataclasses.fields(record) if f.name != "item"]),
-                  repr(search.thumbnails.get(item.id))]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()

@@ -23,17 +23,17 @@ from ..lessons.furigana import furigana_markup
 from ..lessons.glossary import load_glossary
 from ..models.lessons import LEVEL_LABELS_EN, LEVELS, PHONE_LABELS, Lesson
 from ..models.schedule import Course
+from ..schedule.derive import Schedule
 from .docs import render_page, render_template, write_page
 
 # From a lesson page to the lessons/ folder of the site, where pictures are published once.
 LESSONS_FROM_PAGE = {"ja": "../", "en": "../../../lessons/"}
 
 
-def write(content: Content, ctx: BuildContext) -> None:
+def write(content: Content, ctx: BuildContext, schedule: Schedule) -> None:
     ctx.add_nav(20, "スマホ教室のテキスト", "Lessons", "lessons/index.md")
     glossary, _ = load_glossary(ctx.root)  # its problems were reported by check
     lessons = sorted(content.lessons, key=lambda one: (LEVELS.index(one.meta.level), one.meta.topic, one.slug))
-    schedule = ctx.derived.get("schedule")
     courses = {lesson.slug: upcoming_courses(content.courses, lesson.slug, ctx.today, schedule) for lesson in lessons}
     render_page(ctx, "lessons/index.md", "lessons_index.md.j2", {"ja": "スマホ教室のテキスト", "en": "Smartphone lessons"},
                 catalogue=catalogue(lessons), courses=courses, level_label=level_label, ruby=furigana_markup,
@@ -80,10 +80,11 @@ class UpcomingCourse:
         return f"next: {d:%a} {d.day} {d:%b %Y}"
 
 
-def upcoming_courses(courses: list[Course], slug: str, today: dt.date, schedule: object = None) -> list[UpcomingCourse]:
+def upcoming_courses(courses: list[Course], slug: str, today: dt.date,
+                     schedule: Schedule | None = None) -> list[UpcomingCourse]:
     """Courses that teach the lesson and still have a class day on or after today. With the
-    schedule's occurrences (ctx.derived["schedule"]) cancellations count and the next day is
-    known; without them, the sessions' own dates decide."""
+    schedule's occurrences cancellations count and the next day is known; without them, the
+    sessions' own dates decide."""
     out = []
     for course in (c for c in courses if slug in c.lessons):
         occurrences = getattr(schedule, "occurrences", None)

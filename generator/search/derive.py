@@ -1,6 +1,6 @@
 """The search derive step: records, the search documents, the reading table, the whoosh
-catalogue, related items and facet counts, for the render steps (ctx.derived["search"]) and
-the Pagefind step after them.
+catalogue, related items and facet counts (SearchData, which derive() returns), for the
+render steps and the Pagefind step after them.
 
 It also publishes the browser's query-normalisation table, the filter values' labels and the
 search page's scripts.
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..content import Content
 from ..context import BuildContext
+from ..iiif.derive import ItemImages
 from . import catalog_saved, table
 from .documents import Document, documents, labels
 from .records import SearchRecord, records
@@ -38,15 +39,15 @@ class SearchData:
         return self.records.get(item_id)
 
 
-def derive(content: Content, ctx: BuildContext) -> None:
+def derive(content: Content, ctx: BuildContext, iiif: dict[str, ItemImages]) -> SearchData:
+    """The search data of the content, whose items' images (thumbnails) iiif publishes."""
     with catalog_saved.gc_paused():
         recs = records(content)
-        thumbnails = {r.id: thumb for r in recs if (thumb := thumbnail(ctx, r.id))}
+        thumbnails = {r.id: thumb for r in recs if (thumb := thumbnail(iiif.get(r.id)))}
         docs = documents(content, recs, thumbnails)
         readings, related, facets = _catalogue(recs, [d for d in docs if d.kind != "item"], ctx)
     data = SearchData(records={r.id: r for r in recs}, readings=readings, related=related, facets=facets,
                       thumbnails=thumbnails, documents=docs)
-    ctx.derived["search"] = data
     target = ctx.static / TABLE_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(table.browser_table(readings), encoding="utf-8")
@@ -57,6 +58,7 @@ def derive(content: Content, ctx: BuildContext) -> None:
             (target.parent / asset.name).write_text(shrunk_js(asset.read_text(encoding="utf-8")), encoding="utf-8")
         else:
             shutil.copy2(asset, target.parent / asset.name)
+    return data
 
 
 def shrunk_js(text: str) -> str:
@@ -78,10 +80,8 @@ def _catalogue(recs: list[SearchRecord], pages: list[Document], ctx: BuildContex
     return saved.readings, saved.related, saved.facets
 
 
-def thumbnail(ctx: BuildContext, item_id: str, long_side: int = 160) -> str | None:
+def thumbnail(published: ItemImages | None, long_side: int = 160) -> str | None:
     """Site path of a small listed size of the item's first scan (IIIF step), if there is one."""
-    published = ctx.derived.get("iiif", {}).get(item_id)
-    images = getattr(published, "images", None)
-    if not images:
+    if published is None or not published.images:
         return None
-    return images[0].size_path(long_side)
+    return published.images[0].size_path(long_side)

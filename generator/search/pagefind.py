@@ -160,10 +160,10 @@ def _prune(bundles: Path, keep: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def index(ctx: BuildContext) -> None:
+def index(ctx: BuildContext, documents: list[Document]) -> None:
+    """Put the Pagefind bundle of these search documents (SearchData.documents) in the site."""
     if ctx.progress:
         print("search index (Pagefind)…", file=sys.stderr, flush=True)
-    data = ctx.derived.get("search")
-    bundle = build_bundle(data.documents if data else [], ctx.cache / "pagefind")
+    bundle = build_bundle(documents, ctx.cache / "pagefind")
     os.utime(bundle)  # the bundle in use is the newest (see _prune)
     ctx.assembly.link_whole(bundle, ctx.site / "pagefind", "pagefind-entry.json")
