@@ -1,4 +1,5 @@
-"""sitegen: one thin command per task; the work is done by the domain modules.
+"""sitegen: one thin command per task; the work is done by the domain modules. COMMANDS
+lists every command (the librarian's in librarian_cli.py, search in search_cli.py).
 
 Each command imports its stage modules when it runs, not at start-up: they bring in pyvips,
 MkDocs and Pagefind, which `sitegen --help` need not load (`sitegen check` loads pyvips to
@@ -13,20 +14,24 @@ import argparse
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import librarian_cli, search_cli
 from .errors import BuildError, ContentErrors, SiteError, print_problems, user_lang
 
 Setup = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
-COMMANDS: dict[str, tuple[Setup, Run, str]] = {}
-# Modules that register further commands (add, import, report, search) when imported.
-COMMAND_MODULES: list[str] = ["generator.librarian_cli", "generator.search_cli"]
 
 
-def command(name: str, help_ja: str, help_en: str, setup: Setup, run: Run) -> None:
-    COMMANDS[name] = (setup, run, help_ja if user_lang() == "ja" else help_en)
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help_ja: str
+    help_en: str
+    run: Run
+    setup: Setup | None = None  # its own options; every command takes --root
 
 
 def _date(text: str) -> dt.date:
@@ -42,15 +47,11 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def _root(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", type=Path, default=Path("."), help="the repository folder (default: here)")
 
 
 # --- check -----------------------------------------------------------------------------
-def _check_setup(p: argparse.ArgumentParser) -> None:
-    _common(p)
-
-
 def _check_run(args: argparse.Namespace) -> int:
     from .content import load_content
     from .iiif.derive import check_scans
@@ -67,12 +68,8 @@ def _check_run(args: argparse.Namespace) -> int:
     return 0
 
 
-command("check", "内容を検査する（サイトは作らない）", "validate all content (builds nothing)", _check_setup, _check_run)
-
-
 # --- build -----------------------------------------------------------------------------
 def _build_setup(p: argparse.ArgumentParser) -> None:
-    _common(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
     p.add_argument("--site-url", default=None, help="the URL the site is published at (default: site_url in mkdocs.yml)")
     p.add_argument("--today", type=_date, default=None, help="build date for schedules, YYYY-MM-DD (default: today)")
@@ -94,12 +91,8 @@ def _build_run(args: argparse.Namespace) -> int:
     return 0
 
 
-command("build", "サイトを作る", "build the site", _build_setup, _build_run)
-
-
 # --- serve -----------------------------------------------------------------------------
 def _serve_setup(p: argparse.ArgumentParser) -> None:
-    _common(p)
     p.add_argument("--port", type=_port, default=8000)
     p.add_argument("--site-url", default=None, help="URL to build for (default: http://127.0.0.1:PORT/)")
     p.add_argument("--today", type=_date, default=None)
@@ -111,22 +104,38 @@ def _serve_run(args: argparse.Namespace) -> int:
     return serve(args.root.resolve(), port=args.port, site_url=args.site_url, today=args.today)
 
 
-command("serve", "サイトを作ってこのパソコンで表示し、変更を反映し続ける",
-        "build, serve on 127.0.0.1 and rebuild on change", _serve_setup, _serve_run)
+# Every command, in the order `sitegen --help` lists them.
+COMMANDS: list[Command] = [
+    Command("check", "内容を検査する（サイトは作らない）", "validate all content (builds nothing)", _check_run),
+    Command("build", "サイトを作る", "build the site", _build_run, _build_setup),
+    Command("serve", "サイトを作ってこのパソコンで表示し、変更を反映し続ける",
+            "build, serve on 127.0.0.1 and rebuild on change", _serve_run, _serve_setup),
+    Command("import", "目録（CSV）から資料を取り込む", "import items from a catalogue spreadsheet (CSV)",
+            librarian_cli.import_run, librarian_cli.import_setup),
+    Command("add", "スキャン画像を1点の資料として加える", "add scans as one new item",
+            librarian_cli.add_run, librarian_cli.add_setup),
+    Command("report", "公開前に直すべき点の一覧（品質レポート）", "quality report: what still needs work before publishing",
+            librarian_cli.report_run),
+    Command("search", "資料を検索する（読み・ローマ字・旧字体でも）", "search the archive (kana, romaji and old kanji forms work too)",
+            search_cli.run, search_cli.setup),
+]
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sitegen", description="the ward's archive and lessons site generator")
     sub = p.add_subparsers(dest="command", required=True)
-    for name, (setup, _run, help_text) in COMMANDS.items():
-        setup(sub.add_parser(name, help=help_text, description=help_text))
+    for command in COMMANDS:
+        help_text = command.help_ja if user_lang() == "ja" else command.help_en
+        options = sub.add_parser(command.name, help=help_text, description=help_text)
+        _root(options)
+        if command.setup is not None:
+            command.setup(options)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    _load_commands()
     args = parser().parse_args(argv)
-    _setup, run, _ = COMMANDS[args.command]
+    run = next(command.run for command in COMMANDS if command.name == args.command)
     try:
         return run(args)
     except ContentErrors as exc:
@@ -149,14 +158,6 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def _load_commands() -> None:
-    """Commands defined in other modules register themselves on import."""
-    import importlib
-
-    for module in COMMAND_MODULES:
-        importlib.import_module(module)
 
 
 if __name__ == "__main__":  # pragma: no cover

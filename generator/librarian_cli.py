@@ -1,12 +1,12 @@
-"""The librarian's commands: add, import, report. Thin: the work is in generator/librarian/."""
+"""The librarian's commands: add, import, report (cli.COMMANDS lists them). Thin: the work is
+in generator/librarian/."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .cli import _common, command, print_problems
-from .errors import printable, user_lang
+from .errors import print_problems, printable, user_lang
 
 
 def _ja() -> bool:
@@ -25,8 +25,7 @@ def _value(value: object) -> str:
 
 
 # --- import ----------------------------------------------------------------------------
-def _import_setup(p: argparse.ArgumentParser) -> None:
-    _common(p)
+def import_setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("catalogue", type=Path, help="the spreadsheet, saved as CSV (UTF-8 or Shift_JIS)")
     p.add_argument("--images", type=Path, required=True, help="folder holding the scans named in the file column")
     p.add_argument("--rights", default=None, help="rights URI for every row (e.g. https://creativecommons.org/publicdomain/mark/1.0/)")
@@ -34,7 +33,7 @@ def _import_setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skip-bad", action="store_true", help="import the good rows and report the bad ones")
 
 
-def _import_run(args: argparse.Namespace) -> int:
+def import_run(args: argparse.Namespace) -> int:
     from .errors import BuildError, Text
     from .librarian.importer import plan_import
 
@@ -72,12 +71,8 @@ def _import_run(args: argparse.Namespace) -> int:
     return 0
 
 
-command("import", "目録（CSV）から資料を取り込む", "import items from a catalogue spreadsheet (CSV)", _import_setup, _import_run)
-
-
 # --- add -------------------------------------------------------------------------------
-def _add_setup(p: argparse.ArgumentParser) -> None:
-    _common(p)
+def add_setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("scans", type=Path, nargs="+", help="scan file(s): copied into images/<id>/, never moved")
     p.add_argument("--id", default=None, help="the item's id (a-z, 0-9, '-'); made from the title when left out")
     p.add_argument("--title-ja", default=None)
@@ -91,7 +86,7 @@ def _add_setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-input", action="store_true", help="never ask questions, even on a terminal")
 
 
-def _add_run(args: argparse.Namespace) -> int:
+def add_run(args: argparse.Namespace) -> int:
     from .errors import BuildError, ContentErrors
     from .librarian.add import add_item
     from .librarian.questions import answers_command
@@ -117,15 +112,8 @@ def _add_run(args: argparse.Namespace) -> int:
     return 0
 
 
-command("add", "スキャン画像を1点の資料として加える", "add scans as one new item", _add_setup, _add_run)
-
-
 # --- report ----------------------------------------------------------------------------
-def _report_setup(p: argparse.ArgumentParser) -> None:
-    _common(p)
-
-
-def _report_run(args: argparse.Namespace) -> int:
+def report_run(args: argparse.Namespace) -> int:
     from .content import load_content
     from .errors import ContentErrors
     from .iiif.derive import check_scans
@@ -138,7 +126,3 @@ def _report_run(args: argparse.Namespace) -> int:
     report = build_report(content, args.root.resolve() / ".cache")
     sys.stdout.write(terminal_table(report, user_lang()))
     return 0
-
-
-command("report", "公開前に直すべき点の一覧（品質レポート）", "quality report: what still needs work before publishing",
-        _report_setup, _report_run)

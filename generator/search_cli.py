@@ -1,4 +1,5 @@
-"""`sitegen search QUERY`: the archive's catalogue for librarians, from the command line.
+"""`sitegen search QUERY` (cli.COMMANDS lists it): the archive's catalogue for librarians,
+from the command line.
 
 The same normaliser, documents and ranking as the site's search page: ほくさい, hokusai and
 北斎 give the items the search page gives, in its order. Field queries narrow: artist:北斎
@@ -8,15 +9,12 @@ from __future__ import annotations
 
 import argparse
 
-from .cli import command
 from .errors import user_lang
 
 
-def _setup(p: argparse.ArgumentParser) -> None:
+def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="+", help="words to find; field:value narrows (artist, series, title, place, "
                                             "subject, type, period, rights), e.g. artist:北斎 type:map")
-    p.add_argument("--root", type=__import__("pathlib").Path, default=__import__("pathlib").Path("."),
-                   help="the repository folder (default: here)")
     p.add_argument("--limit", type=int, default=20, help="how many results to list (default 20)")
     p.add_argument("--facets", action="store_true", help="also count the results by type, artist, series, period, place and rights")
 
@@ -37,7 +35,7 @@ def catalogue(root):
     return catalog.open_index(root / ".cache"), fresh.readings
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from .search import catalog
 
     ja = user_lang() == "ja"
@@ -67,6 +65,3 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"{name}: {listed}")
     return 0
 
-
-command("search", "資料を検索する（読み・ローマ字・旧字体でも）", "search the archive (kana, romaji and old kanji forms work too)",
-        _setup, _run)
