@@ -1,6 +1,7 @@
 """The search derive step: records, the search documents, the reading table, the whoosh
 catalogue, related items and facet counts (SearchData, which derive() returns), for the
-render steps and the Pagefind step after them.
+render steps (item pages: records, related items, thumbnails) and the Pagefind step after
+them (documents). No page shows the facet counts.
 
 It also publishes the browser's query-normalisation table, the filter values' labels and the
 search page's scripts.
@@ -63,7 +64,7 @@ def derive(content: Content, ctx: BuildContext, iiif: dict[str, ItemImages]) -> 
 
 def shrunk_js(text: str) -> str:
     """The search scripts as the first query downloads them: without their comment lines and
-    indentation (a sixth of their bytes; the commented source is in generator/search/assets/).
+    indentation (the commented source is in generator/search/assets/).
     Only whole lines are touched, which is safe in scripts without multi-line strings or block
     comments (checked)."""
     if "`" in text or "/*" in text or any(line.endswith("\\") for line in text.splitlines()):
@@ -81,7 +82,8 @@ def _catalogue(recs: list[SearchRecord], pages: list[Document], ctx: BuildContex
 
 
 def thumbnail(published: ItemImages | None, long_side: int = 160) -> str | None:
-    """Site path of a small listed size of the item's first scan (IIIF step), if there is one."""
+    """Site path of the pages' small copy of the item's first scan (ImageService.size_path:
+    the smallest copy at least long_side px, not a size info.json lists), if it has a scan."""
     if published is None or not published.images:
         return None
     return published.images[0].size_path(long_side)
