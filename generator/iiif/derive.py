@@ -1,8 +1,11 @@
 """The IIIF derive step: check every scan, tile what the cache lacks (in parallel), publish.
 
-Output, under ctx.static/iiif/: <item>/<image>/ (tiles hard-linked from the cache plus a
-fresh info.json), <item>/manifest.json, collection.json and the per-type and per-series
-collections. derive() returns each item's ItemImages (item id -> ItemImages) for the pages.
+Output: each scan's tile set, hard-linked whole from the cache into the site at
+iiif/<item>/<image>/ (publish.Assembly.link_whole); and under ctx.static: each service's
+fresh info.json beside it, iiif/<item>/manifest.json (and georeference.json), the item's
+record data/items/<item>.json, collection.json, the per-type and per-series collections and
+the Change Discovery stream. derive() returns each item's ItemImages (item id -> ItemImages)
+for the pages.
 """
 from __future__ import annotations
 
