@@ -21,7 +21,7 @@ SAMPLES = [
 
 
 def _image(width: int, height: int, style: str):
-    import pyvips
+    import pyvips  # here for start-up time: with every sample in place, libvips is never loaded
 
     xy = pyvips.Image.xyz(width, height)
     x, y = xy[0], xy[1]

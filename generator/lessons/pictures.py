@@ -201,6 +201,7 @@ def _svg(data: bytes, rel: str) -> bytes:
 
 
 def _raster(data: bytes, kind: str, rel: str) -> bytes:
+    # Imported here for start-up time: a build whose pictures are all in the cache never loads Pillow.
     from PIL import Image, ImageOps
 
     where = shown(f"lessons/{rel}")
@@ -260,6 +261,7 @@ def _srgb(im):
     icc = im.info.get("icc_profile")
     if icc and im.mode in ("RGB", "RGBA", "CMYK"):
         try:
+            # Imported here for start-up time: loading littleCMS is slow, and few pictures carry a profile.
             from PIL import ImageCms
 
             return ImageCms.profileToProfile(im, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"),

@@ -5,17 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from pydantic import ValidationError
 
 from ..errors import ContentErrors, Problem, Text
+from ..models.archive import Item
 from ..models.authorities import Creator, Series
 from ..models.common import Model, problems_from_validation
 from ..yamlfile import LineMap, load_yaml
-
-if TYPE_CHECKING:
-    from ..models.archive import Item
 
 A = TypeVar("A", Creator, Series)
 # items/<name>/ pages that are not items: the era browse page and the per-type pages.

@@ -26,6 +26,8 @@ from ..errors import ContentErrors, Problem, Text
 from ..models.archive import ROLE_LABELS, Item
 from ..models.authorities import Creator
 from ..models.schedule import Course
+from ..schedule.occurrences import rule_dates, session_dates
+from ..search.normalise import fold, loose, reading
 from ..yamlfile import LineMap, load_yaml
 
 # A person makes prints from about this age; a date before it is a slip or another artist of
@@ -79,8 +81,6 @@ def _is_kanji(c: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _usual(word: str) -> str:
     """pykakasi's reading of a folded word, as compared with a hand-written one."""
-    from ..search.normalise import loose, reading
-
     return loose(_kana(reading(word))).translate(_SAME_SOUND)
 
 
@@ -124,14 +124,10 @@ class TitleFacts:
     def title_key(self, title: str) -> str:
         """Two titles are the same when they are after folding (NFKC, kana, old kanji forms,
         case) and without spaces and punctuation; a parenthesis still tells them apart."""
-        from ..search.normalise import fold
-
         return str(self._memo(f"title\0{title}", lambda: "".join(
             c for c in fold(title) if not unicodedata.category(c).startswith(("P", "Z", "S"))) or title))
 
     def _work_fits(self, title: str, reading: str) -> bool:
-        from ..search.normalise import fold
-
         t = _PARENS.sub("", fold(title))
         r = fold(reading)
         if not _kana(r) or any(not _is_kana(c) and not unicodedata.category(c).startswith(("P", "Z", "S")) for c in r):
@@ -149,8 +145,6 @@ class TitleFacts:
         return True
 
     def _part_fits(self, title: str, reading: str) -> bool:
-        from ..search.normalise import loose
-
         said = _kana(reading)
         if not re.search(r"[0-9a-z]", title):  # numbers and Latin letters are read in too many ways
             kanji = sum(_is_kanji(c) for c in title)
@@ -267,8 +261,6 @@ def _years(start: int, end: int) -> str:
 
 # --- schedules -----------------------------------------------------------------------------
 def session_doubts(courses: Iterable[Course], line: Lines) -> list[Doubt]:
-    from ..schedule.occurrences import rule_dates, session_dates
-
     out: list[Doubt] = []
     for course in courses:
         rel = f"lessons/schedule/courses/{course.id}.yml"

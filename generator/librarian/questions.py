@@ -21,6 +21,7 @@ from ..models.archive import ITEM_TYPES, TYPE_LABELS
 from ..models.authorities import Creator, Series
 from ..models.eras import parse as parse_date
 from ..models.rights import canonical_rights
+from ..search.normalise import reading
 from .authorities import NameIndex, load_authorities, name_key
 from .columns import CONTROL_CHARS, shown
 
@@ -82,8 +83,6 @@ def _text(required: bool) -> Callable[[str], str | None]:
 
 def suggested_reading(title: str) -> str:
     """The reading search would give the title (pykakasi's), kana and spaces only."""
-    from ..search.normalise import reading
-
     kana = re.sub(r"[^\u3041-\u309fー ]+", " ", reading(title))
     return re.sub(r"\s+", " ", kana).strip()
 

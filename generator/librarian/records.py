@@ -55,7 +55,7 @@ def slugify(text: str) -> str:
     Japanese is written in romaji (pykakasi); '' when nothing usable is left."""
     s = unicodedata.normalize("NFKC", text)
     if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", s):
-        import pykakasi
+        import pykakasi  # here for start-up time: its dictionaries load only for Japanese text
 
         s = " ".join(part["hepburn"] for part in pykakasi.kakasi().convert(s))
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -306,11 +306,9 @@ def _suggest(loc: tuple, model: type[BaseModel] | None, prefix: tuple) -> tuple[
 
 def inner_model(annotation: Any) -> type[BaseModel] | None:
     """The model a field's annotation holds (list[CreatorRef] -> CreatorRef), if any."""
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    for arg in typing.get_args(annotation):
+    for arg in get_args(annotation):
         found = inner_model(arg)
         if found is not None:
             return found

@@ -107,6 +107,7 @@ def _build_one(job: tuple[str, bool, str, str, str, str, list[str]]) -> tuple[st
         # Changed or removed pages: their old HTML goes first (removed pages' for good).
         for rel in list(ALWAYS_WRITTEN) + changed:
             _remove_page(Path(html), _html_for(rel))
+    # Imported here for start-up time: only a worker with pages to render loads MkDocs.
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import jinja2
+from mkdocs.exceptions import PluginError
 
 
 def _unlink(path: str) -> None:
@@ -66,8 +67,6 @@ def on_post_page(output: str, page, config):
     if page.file.src_uri in (config["extra"].get(NOINDEX_KEY) or ()):
         head = _HEAD.search(output)
         if head is None:  # a theme without <head>: stop rather than publish the page indexable
-            from mkdocs.exceptions import PluginError
-
             raise PluginError(f"no <head> in the HTML of {page.file.src_uri} for its robots meta tag")
         output = output[:head.end()] + '<meta name="robots" content="noindex">' + output[head.end():]
     return output

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import BuildError, Text
 from ..models.schedule import Course, Session, Venue
 
 LEDGER = Path("lessons") / "schedule" / "published.json"
@@ -83,8 +84,6 @@ def read(root: Path) -> Ledger:
                                        dt.date.fromisoformat(v["deleted"]) if v.get("deleted") else None)
                      for k, v in data.get("manifests", {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError):
-        from ..errors import BuildError, Text
-
         raise BuildError(
             Text(f"{LEDGER.as_posix()} が壊れています。", f"{LEDGER.as_posix()} is damaged."),
             Text("git で前の版に戻してください（git checkout で元に戻せます）。",

@@ -20,14 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from whoosh import fields, index, query as Q
+from whoosh import fields, index, query as Q, sorting
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.filedb.filestore import RamStorage
 
+from ..models.archive import TYPE_LABELS
 from ..publish import killed_leftovers
 from . import normalise, ranking
 from .documents import FIELDS as TEXT_FIELDS, Document
-from .records import SearchRecord
+from .records import PERIODS, RIGHTS, SearchRecord
 
 VERSION = "5"  # bump when the normaliser's output or related() changes: cached catalogues are rebuilt
 # Field queries a librarian can type, in either language, to the field they search.
@@ -185,9 +186,6 @@ def open_saved(cache: Path, root: Path) -> tuple[index.Index, dict[str, str]] | 
 # --- queries ----------------------------------------------------------------------------
 def _keyword_value(field: str, value: str) -> list[str]:
     """type:地図 and type:map, period:江戸 and period:edo, rights:cc0 …: codes a word may mean."""
-    from ..models.archive import TYPE_LABELS
-    from .records import PERIODS, RIGHTS
-
     v = normalise.fold(value)
     if field == "type":
         options = [(code, (code, ja, en)) for code, (ja, en) in TYPE_LABELS.items()]
@@ -284,8 +282,6 @@ def other_pages(ix: index.Index, text: str, table: dict[str, str]) -> int:
 
 def facet_counts(ix: index.Index, text: str | None = None, table: dict[str, str] | None = None) -> dict[str, dict[str, int]]:
     """How many items each filter value holds (of all items, or of a query's results)."""
-    from whoosh import sorting
-
     counts: dict[str, dict[str, int]] = {}
     with ix.searcher() as s:
         only = None

@@ -43,7 +43,7 @@ _MORE_VARIANTS = ["髙高", "﨑崎", "德徳", "瀧滝", "麴麹", "靑青", "�
 def itaiji() -> dict[int, str]:
     """Old (and variant) kanji form -> the form in use today, from pykakasi's data (the
     itaiji dictionary of the KAKASI project, its single-character pairs) and a few more."""
-    from pykakasi.properties import Configurations
+    from pykakasi.properties import Configurations  # here for start-up time, as in _kakasi()
 
     with open(Configurations.dictpath(Configurations.jisyo_itaiji), "rb") as f:
         raw = pickle.load(f)
@@ -60,7 +60,7 @@ def itaiji() -> dict[int, str]:
 
 @functools.cache
 def _kakasi():
-    import pykakasi
+    import pykakasi  # here for start-up time: its dictionaries load only when a reading is wanted
 
     return pykakasi.kakasi()
 

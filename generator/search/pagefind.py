@@ -106,7 +106,7 @@ def _run_apart(make_coroutine) -> None:
 
 
 async def _index(pages: Path, output: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
+    from pagefind.index import IndexConfig, PagefindIndex  # here for start-up time: a kept bundle needs none
 
     config = IndexConfig(force_language=LANGUAGE, output_path=str(output))
     async with PagefindIndex(config=config) as index:
