@@ -53,6 +53,7 @@ def _root(p: argparse.ArgumentParser) -> None:
 
 # --- check -----------------------------------------------------------------------------
 def _check_run(args: argparse.Namespace) -> int:
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .content import load_content
     from .iiif.derive import check_scans
 
@@ -77,6 +78,7 @@ def _build_setup(p: argparse.ArgumentParser) -> None:
 
 
 def _build_run(args: argparse.Namespace) -> int:
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .pipeline import build
 
     result = build(args.root, out=args.out, site_url=args.site_url, today=args.today, progress=not args.quiet)
@@ -99,6 +101,7 @@ def _serve_setup(p: argparse.ArgumentParser) -> None:
 
 
 def _serve_run(args: argparse.Namespace) -> int:
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .serve import serve
 
     return serve(args.root.resolve(), port=args.port, site_url=args.site_url, today=args.today)

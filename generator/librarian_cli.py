@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import print_problems, printable, user_lang
+from .errors import BuildError, ContentErrors, Text, print_problems, printable, user_lang
 
 
 def _ja() -> bool:
@@ -15,6 +15,7 @@ def _ja() -> bool:
 
 def _value(value: object) -> str:
     """A field's value in the dry run's list of changes: one line, short."""
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .librarian.columns import shown
 
     if value is None:
@@ -34,7 +35,7 @@ def import_setup(p: argparse.ArgumentParser) -> None:
 
 
 def import_run(args: argparse.Namespace) -> int:
-    from .errors import BuildError, Text
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .librarian.importer import plan_import
 
     if not args.catalogue.is_file():
@@ -58,6 +59,7 @@ def import_run(args: argparse.Namespace) -> int:
                 print(printable(f"    {name}: {_value(old)} → {_value(new)}"))
     counts = {a: sum(r.action == a for r in plan.rows) for a in ("create", "update", "unchanged")}
     if not args.dry_run:
+        # Imported here for start-up time: only the command that runs loads its modules.
         from .librarian.records import write_all
 
         write_all(plan.changes)
@@ -87,7 +89,7 @@ def add_setup(p: argparse.ArgumentParser) -> None:
 
 
 def add_run(args: argparse.Namespace) -> int:
-    from .errors import BuildError, ContentErrors
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .librarian.add import add_item
     from .librarian.questions import answers_command
 
@@ -114,8 +116,8 @@ def add_run(args: argparse.Namespace) -> int:
 
 # --- report ----------------------------------------------------------------------------
 def report_run(args: argparse.Namespace) -> int:
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .content import load_content
-    from .errors import ContentErrors
     from .iiif.derive import check_scans
     from .librarian.report import build_report, terminal_table
 

@@ -21,6 +21,7 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 def catalogue(root):
     """The cached catalogue when no record changed since it was built, else a fresh one."""
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .content import load_content
     from .search import catalog, catalog_saved, documents, records
 
@@ -36,6 +37,7 @@ def catalogue(root):
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here for start-up time: only the command that runs loads its modules.
     from .search import catalog
 
     ja = user_lang() == "ja"
