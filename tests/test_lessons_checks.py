@@ -1,9 +1,7 @@
 """`sitegen check` on lessons: pictures without alt text fail; hard-to-read text warns."""
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from generator.content import load_content
@@ -13,6 +11,7 @@ from generator.lessons.readability import readability_warnings
 import yaml
 
 from generator.models.lessons import LEVELS, Lesson, LessonMeta
+from runner import sitegen
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_THEMES = ["電源の入れ方とボタン操作", "電話のかけ方", "カメラで写真を撮る", "インターネットで調べる", "地図アプリを使う"]
@@ -38,8 +37,7 @@ def write_lesson(repo: Path, body: str, slug: str = "mihon") -> Path:
 
 
 def sitegen_check(repo: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(repo)], capture_output=True,
-                          text=True, env={**os.environ, "SITEGEN_LANG": "en"}, cwd=REPO)
+    return sitegen(repo, "check")
 
 
 def test_the_sample_lessons_are_complete_and_easy_to_read():
