@@ -52,7 +52,7 @@ def copy_repo(dest: Path, tiles: bool = True) -> Path:
         else:
             shutil.copy2(src, dest / name)
 
-    from generator.publish import link_tree
+    from generator.files import link_tree
 
     link_tree(REPO / "images", dest / "images")
     if (REPO / "node_modules").exists():

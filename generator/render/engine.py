@@ -19,7 +19,7 @@ import yaml
 
 from ..context import LANGS, BuildContext
 from ..errors import BuildError, Text
-from ..publish import link_tree
+from ..files import link_tree
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every build
 
