@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import librarian_cli, search_cli
+from .cache import lock
 from .errors import BuildError, ContentErrors, SiteError, print_problems, user_lang
 
 Setup = Callable[[argparse.ArgumentParser], None]
@@ -57,8 +58,9 @@ def _check_run(args: argparse.Namespace) -> int:
     from .content import load_content
     from .iiif.derive import check_scans
 
-    content = load_content(args.root.resolve())  # ContentErrors handled in main()
-    _, scan_problems = check_scans(content)  # headers only: a bomb is refused before decoding
+    with lock(args.root):  # loading keeps what it validated in .cache/
+        content = load_content(args.root.resolve())  # ContentErrors handled in main()
+        _, scan_problems = check_scans(content)  # headers only: a bomb is refused before decoding
     if scan_problems:
         raise ContentErrors(content.problems + scan_problems)
     if content.problems:

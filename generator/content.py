@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .cache import Family, write_atomic
 from .errors import ContentErrors, Problem, Text
 from .librarian.authorities import load_authorities
 from .librarian.plausibility import content_problems
@@ -178,16 +178,11 @@ class _ItemCache:
     def save(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for old in self.folder.parent.iterdir():
-                if old != self.folder:  # another version of the models' code
-                    shutil.rmtree(old) if old.is_dir() else old.unlink()
+            Family(self.folder.parent.parent, "content").prune({self.folder.name})  # other versions of the models' code
             for n, (now, before) in enumerate(zip(self.now, self.before)):
                 if {k: v[0] for k, v in now.items()} == {k: v[0] for k, v in before.items()}:
                     continue  # the same files (the item of a file's bytes is the same)
-                path = self.folder / f"{n}.pickle"
-                tmp = path.with_name(f".{path.name}.{os.getpid()}")
-                tmp.write_bytes(pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, path)
+                write_atomic(self.folder / f"{n}.pickle", pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a cache that cannot be written only costs time
 

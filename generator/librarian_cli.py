@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cache import lock
 from .errors import BuildError, ContentErrors, Text, print_problems, printable, user_lang
 
 
@@ -35,15 +36,20 @@ def import_setup(p: argparse.ArgumentParser) -> None:
 
 
 def import_run(args: argparse.Namespace) -> int:
-    # Imported here for start-up time: only the command that runs loads its modules.
-    from .librarian.importer import plan_import
-
     if not args.catalogue.is_file():
         raise BuildError(Text(f"{args.catalogue} がありません。", f"{args.catalogue} does not exist."),
                          Text("CSV ファイルの場所を確かめてください。", "check the path of the CSV file."))
     if not args.images.is_dir():
         raise BuildError(Text(f"画像のフォルダ {args.images} がありません。", f"the scan folder {args.images} does not exist."),
                          Text("--images にスキャン画像の入ったフォルダを指定してください。", "give --images the folder with the scans."))
+    with lock(args.root):  # it keeps scan fingerprints in .cache/, and writes archive/ and images/
+        return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    # Imported here for start-up time: only the command that runs loads its modules.
+    from .librarian.importer import plan_import
+
     plan = plan_import(args.root, args.catalogue, args.images, rights=args.rights, skip_bad=args.skip_bad)
     if plan.problems:
         print_problems(plan.problems)
@@ -121,10 +127,11 @@ def report_run(args: argparse.Namespace) -> int:
     from .iiif.derive import check_scans
     from .librarian.report import build_report, terminal_table
 
-    content = load_content(args.root.resolve())
-    _, scan_problems = check_scans(content)  # headers only: a bomb is refused before decoding
-    if scan_problems:
-        raise ContentErrors(scan_problems)
-    report = build_report(content, args.root.resolve() / ".cache")
+    with lock(args.root):  # loading and the report keep what they worked out in .cache/
+        content = load_content(args.root.resolve())
+        _, scan_problems = check_scans(content)  # headers only: a bomb is refused before decoding
+        if scan_problems:
+            raise ContentErrors(scan_problems)
+        report = build_report(content, args.root.resolve() / ".cache")
     sys.stdout.write(terminal_table(report, user_lang()))
     return 0

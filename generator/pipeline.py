@@ -9,7 +9,6 @@ every step has passed.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import gc
 import os
 import shutil
@@ -20,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, ParamSpec, TypeVar
 
+from .cache import lock as repo_lock
 from .config import load_config
 from .content import Content, load_content
 from .context import BuildContext
 from .errors import BuildError, Problem, Text
 from . import server_config
-from .publish import Assembly, check_output, killed_leftovers, spare_for, write_marker
+from .publish import Assembly, check_output, spare_for, write_marker
 from .publish import publish as swap_into_place
 from .stages import Derived, Rendered, derived_from
 from .schedule import derive as schedule
@@ -77,6 +77,15 @@ class _Timer:
 
 def build(root: Path, out: Path | None = None, site_url: str | None = None, today: dt.date | None = None,
           progress: bool = True) -> BuildResult:
+    """Build the repository at root into out (default: site/) and publish it, holding the
+    repository's lock throughout (cache.lock): commands that write .cache/ take turns."""
+    # An output folder sitegen must not replace is refused before anything is written.
+    check_output(Path(os.path.abspath(out or root.resolve() / "site")), root.resolve())
+    with repo_lock(root):
+        return _build(root, out, site_url, today, progress)
+
+
+def _build(root: Path, out: Path | None, site_url: str | None, today: dt.date | None, progress: bool) -> BuildResult:
     started = time.perf_counter()
     lap = _Timer()
     root = root.resolve()
@@ -88,17 +97,12 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
     check_output(out, root)
     content = load(root)  # raises ContentErrors: nothing below runs, site/ untouched
     lap("load content")
-    work = out.parent / f".{out.name}.build-{os.getpid()}"
+    work = out.parent / f".{out.name}.build"  # (one build at a time: the lock)
     cache = root / ".cache"
-    lock = None
     try:
         cache.mkdir(exist_ok=True)
-        # Builds of one repo take turns: they share the caches (docs tree, rendered HTML).
-        lock = open(cache / "build.lock", "w")
-        fcntl.flock(lock, fcntl.LOCK_EX)
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(work, ignore_errors=True)
-        _sweep_killed(out, cache / "trash")
+        _discard(work, cache / "trash")  # what a killed build left
         work.mkdir()
         ctx = BuildContext(root=root, config=config, site_url=config.url(site_url), work=work,
                            cache=cache, today=today or dt.date.today(), progress=progress)
@@ -118,8 +122,6 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
         ) from exc
     finally:
         _discard(work, cache / "trash")
-        if lock is not None:
-            lock.close()
         lap("clean up")
     return BuildResult(out=out, content=content, seconds=time.perf_counter() - started, pages=rendered.pages,
                        warnings=rendered.warnings, problems=content.problems)
@@ -186,12 +188,6 @@ def publish(ctx: BuildContext, out: Path, derived: Derived, lap: _Timer) -> None
     if swap_into_place(ctx.site, out):
         ctx.assembly.keep_replaced(ctx.site)
     lap("publish")
-
-
-def _sweep_killed(out: Path, trash: Path) -> None:
-    """Scratch folders that killed builds left beside the output go to the trash."""
-    for left in killed_leftovers(out.parent, f".{out.name}.build-*"):
-        _discard(left, trash)
 
 
 def _discard(folder: Path, trash: Path) -> None:

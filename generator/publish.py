@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .cache import write_atomic
 from .errors import BuildError, Text
 from .files import link_tree, remove
 
@@ -106,16 +107,8 @@ def write_marker(site: Path) -> str:
     """Mark a site as sitegen's, listing its top-level entries; the path written."""
     names = sorted(n for n in os.listdir(site) if n != MARKER)
     path = site / MARKER
-    write_new(path, (_MARKER_HEAD + "".join(f"{n}\n" for n in names)).encode("utf-8"))
+    write_atomic(path, _MARKER_HEAD + "".join(f"{n}\n" for n in names))  # a new file: never through a link
     return str(path)
-
-
-def write_new(path: Path, data: bytes) -> None:
-    """Write a file into a site being assembled as a new file: a recycled site's file of that
-    name may be a link into a cache (or shared with the published site), never written through."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 class Assembly:
@@ -212,25 +205,3 @@ def spare_for(cache: Path, out: Path) -> Path | None:
         return None
     name = hashlib.sha256(str(out).encode("utf-8")).hexdigest()[:16]
     return cache / "site-spare" / name
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process of this id runs (a folder named after it is still being written)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def killed_leftovers(parent: Path, pattern: str) -> list[Path]:
-    """What processes that were killed left in parent: the entries matching pattern whose
-    names end in -<pid> of a process that no longer runs."""
-    out = []
-    for left in parent.glob(pattern):
-        pid = left.name.rpartition("-")[2]
-        if pid.isdigit() and not process_alive(int(pid)):
-            out.append(left)
-    return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .cache import write_atomic
+
 # (item id, file, width, height, style)
 SAMPLES = [
     ("edo-kiriezu-kojimachi", "map.jpg", 12000, 9000, "map"),
@@ -65,9 +67,7 @@ def ensure_samples(root: Path, verbose: bool = True) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         if verbose:
             print(f"generating sample scan {path.relative_to(root)} ({width}×{height})…", file=sys.stderr)
-        tmp = path.with_suffix(".tmp.jpg")
-        _image(width, height, style).jpegsave(str(tmp), Q=82, strip=True, optimize_coding=True)
-        tmp.rename(path)
+        write_atomic(path, _image(width, height, style).jpegsave_buffer(Q=82, strip=True, optimize_coding=True))
         made.append(path)
     return made
 

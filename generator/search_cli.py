@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from .cache import lock
 from .errors import user_lang
 
 
@@ -37,6 +38,11 @@ def catalogue(root):
 
 
 def run(args: argparse.Namespace) -> int:
+    with lock(args.root):  # it may bring the catalogue in .cache/ up to date
+        return _search(args)
+
+
+def _search(args: argparse.Namespace) -> int:
     # Imported here for start-up time: only the command that runs loads its modules.
     from .search import catalog
 

@@ -185,7 +185,7 @@ def test_bad_scan_stops_the_build_with_a_clear_message(tmp_path, name, data, say
     assert "直し方" in problem.format("ja")
     assert not site.exists(), "a failed build must not publish"
     assert tree_hashes(repo / "images") == before
-    assert not list((repo / ".cache" / "tiles").glob(".tmp-*")) if (repo / ".cache" / "tiles").exists() else True
+    assert not list((repo / ".cache" / "tiles").glob(".*")) if (repo / ".cache" / "tiles").exists() else True
 
 
 def test_bad_scan_via_cli_exits_non_zero_without_traceback(tmp_path):

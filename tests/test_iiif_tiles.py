@@ -106,7 +106,7 @@ def test_rebuild_reencodes_nothing_and_a_changed_scan_retiles_only_its_item(tmp_
     assert tile_files(site / "iiif") == third
     assert tree_hashes(repo / "images/first") == {k[len("first/"):]: v for k, v in scans_before.items()
                                                    if k.startswith("first/")}
-    assert not list((repo / ".cache" / "tiles").glob(".tmp-*"))
+    assert not list((repo / ".cache" / "tiles").glob(".*")), "a tiling run's scratch folder stayed"
 
 
 def test_scans_unchanged_by_a_build(tmp_path):
@@ -151,7 +151,7 @@ def test_tiles_of_a_replaced_scan_go_after_thirty_days_unused(tmp_path):
     assert len(first) == len(second) == len(rescanned) == 1
     assert (tiles / second.pop()).is_dir(), "the replaced scan's tiles are kept for a while"
     in_use = first | rescanned
-    dead = tiles / ".tmp-0123-abcd-999999999"  # a tiling run's folder, its process long gone
+    dead = tiles / ".0123abcd.new"  # the folder of a tiling run that was killed
     dead.mkdir()
     day = 86400
     assert prune_tiles(repo / ".cache", in_use, now=time.time() + (TILES_KEPT_DAYS - 1) * day) == []

@@ -74,4 +74,4 @@ def test_pagefind_failing_stops_the_build_with_one_message_and_the_site_stays(re
     assert "Traceback" not in result.stderr
     assert "search index (Pagefind)" in result.stderr and "how to fix" in result.stderr.lower()
     assert tree_digest(repo / "site") == site
-    assert not [p for p in (repo / ".cache" / "pagefind" / "bundles").iterdir() if ".new-" in p.name]
+    assert not [p for p in (repo / ".cache" / "pagefind" / "bundles").iterdir() if p.name.startswith(".")]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyvips
 
+from ..cache import write_atomic
 from ..content import Content
 from ..context import BuildContext
 from ..errors import ContentErrors, Problem
@@ -149,9 +150,7 @@ class ScanMemo:
         if self.now == self.before:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".scans.json.{os.getpid()}")
-        tmp.write_text(json.dumps(self.now, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(self.now, sort_keys=True))
 
 
 # Every tile set has it (level 0 lists full/max): a site that holds it as the cache's file

@@ -15,6 +15,7 @@ from pathlib import Path
 from iiif_prezi3 import (Annotation, AnnotationBody, AnnotationPage, Canvas, KeyValueString, Manifest,
                          NavPlace, Provider, ServiceV3)
 
+from ..cache import Family, write_atomic
 from ..content import Content
 from ..context import BuildContext, code_digest
 from ..models import eras
@@ -226,9 +227,7 @@ def write_manifest(content: Content, ctx: BuildContext, entry, store: ManifestSt
                     del page["items"]
         cached.parent.mkdir(parents=True, exist_ok=True)
         for path, value in ((record, item_record(ctx, item)), (cached, data)):
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(value, ensure_ascii=False, indent=1))
         prints.pop(key, None)
     if key not in prints:
         prints[key] = discovery.fingerprint(cached.read_text(encoding="utf-8"), ctx.site_url)
@@ -269,12 +268,7 @@ class ManifestStore:
     def prune(self) -> None:
         """Keep only the cached manifests this build published (and their fingerprints)."""
         folder, used = self.folder, self.used
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if path.name not in used and not path.name.startswith(".") and path.name != FINGERPRINTS:
-                    path.unlink(missing_ok=True)
+        Family(folder.parent, folder.name, records=(FINGERPRINTS,)).prune(used)
         prints = {k: v for k, v in self.prints.items() if f"{k}.json" in used}
         if prints != self.before and folder.is_dir():
-            tmp = folder / f".{FINGERPRINTS}.{os.getpid()}"
-            tmp.write_text(json.dumps(prints, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, folder / FINGERPRINTS)
+            write_atomic(folder / FINGERPRINTS, json.dumps(prints, sort_keys=True))

@@ -4,8 +4,9 @@ dzsave(layout="iiif3") writes the tile pyramid; a level-0 service also needs ful
 the whole image at each size info.json lists (the pyramid's levels: see viewer_requests),
 and every tile a viewer can compute must exist (the gaps are filled). The pages' own
 downscaled copies (thumbnails, the no-JavaScript image) are in the same tree, unlisted.
-Tiles never depend on the site URL: info.json is written separately on every build. Each result is built in a private temporary folder and renamed
-into place, so concurrent builds never see (or publish) half a tile set.
+Tiles never depend on the site URL: info.json is written separately on every build. Each
+tile set is made in a new folder that takes its place in the cache only when whole
+(cache.new_folder), so no build sees (or publishes) half a tile set.
 """
 from __future__ import annotations
 
@@ -13,16 +14,14 @@ import hashlib
 import json
 import math
 import os
-import shutil
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyvips
 
-from ..publish import killed_leftovers
+from ..cache import Family, new_folder, write_atomic
 from .scans import ScanSource, normalise, open_scan, unreadable
 from .viewer_requests import all_tile_paths, pyramid_sizes, static_paths
 
@@ -97,7 +96,7 @@ class TileSet:
 
 
 def cache_entry(cache: Path, key: str) -> Path:
-    return cache / "tiles" / key
+    return family(cache).entry(key)
 
 
 # A tile set no scan of the archive uses any more is kept this long after its last use (a
@@ -105,12 +104,19 @@ def cache_entry(cache: Path, key: str) -> Path:
 # map leaves hundreds of megabytes of tiles behind.
 TILES_KEPT_DAYS = 30
 USED_FILE = "used.json"  # in .cache/tiles/: tile set -> the day (since 1970) it was last used
+SCANS_FILE = "scans.json"  # in .cache/tiles/: what each scan's key is (iiif/derive.py's ScanMemo)
+
+
+def family(cache: Path) -> Family:
+    """The tile sets (.cache/tiles/<key>/), beside the two files that keep track of them."""
+    return Family(cache, "tiles", records=(USED_FILE, SCANS_FILE))
 
 
 def prune_tiles(cache: Path, used: set[str], now: float | None = None) -> list[str]:
-    """Remove the tile sets not used for TILES_KEPT_DAYS (and the temporary folders of tiling
-    runs that were killed); record today as the last use of `used`. Returns the removed keys."""
-    folder = cache / "tiles"
+    """Remove the tile sets not used for TILES_KEPT_DAYS (and what killed tiling runs left);
+    record today as the last use of `used`. Returns the removed keys."""
+    tiles = family(cache)
+    folder = tiles.folder
     if not folder.is_dir():
         return []
     today = int((time.time() if now is None else now) // 86400)
@@ -119,50 +125,35 @@ def prune_tiles(cache: Path, used: set[str], now: float | None = None) -> list[s
         last = {k: v for k, v in last.items() if isinstance(v, int)} if isinstance(last, dict) else {}
     except (OSError, ValueError):
         last = {}
-    for left in killed_leftovers(folder, ".tmp-*"):  # tiling runs that never finished
-        shutil.rmtree(left, ignore_errors=True)
     kept: dict[str, int] = {}
-    removed = []
     for entry in os.scandir(folder):
         name = entry.name
         if name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-            continue
+            continue  # (a killed run's leftover: removed below)
         day = today if name in used else last.get(name, today)  # unused, never seen: from today
-        if today - day > TILES_KEPT_DAYS:
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(name)
-        else:
+        if today - day <= TILES_KEPT_DAYS:
             kept[name] = day
+    removed = [name for name in tiles.prune(kept) if not name.startswith(".")]
     if kept != last:
-        fresh = folder / f".{USED_FILE}.{os.getpid()}"
         try:
-            fresh.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
-            fresh.replace(folder / USED_FILE)
+            write_atomic(folder / USED_FILE, json.dumps(kept, sort_keys=True))
         except OSError:
             pass  # only the ages are lost: unused tiles are kept longer
-    return sorted(removed)
+    return removed
 
 
 def make_tiles(src: ScanSource, settings: TileSettings, cache: Path, key: str) -> TileSet:
-    """Tile one scan into cache/tiles/<key>/ (no-op if another build already did)."""
+    """Tile one scan into cache/tiles/<key>/ (no-op if an earlier build already did). The
+    caller holds the repository's lock; calls at the same time are for different keys."""
     entry = cache_entry(cache, key)
     done = TileSet.load(entry)
     if done:
         return done
-    tmp = entry.parent / f".tmp-{key}-{uuid.uuid4().hex[:8]}-{os.getpid()}"
-    tmp.mkdir(parents=True)
-    try:
+    with new_folder(entry) as tmp:
         try:
             _tile_into(src, settings, tmp)
         except pyvips.Error as exc:
             raise unreadable(src, exc) from exc
-        try:
-            os.rename(tmp, entry)
-        except OSError:
-            if not TileSet.load(entry):  # not a concurrent build that won the race: a real failure
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     result = TileSet.load(entry)
     assert result is not None
     return result

@@ -23,6 +23,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import Family, write_atomic
 from ..errors import Text
 from . import svgclean
 from .safelinks import browser_address, scheme_of
@@ -160,9 +161,7 @@ def prepare(root: Path, rel: str, slug: str, cache: Path | None = None) -> Prepa
     if entry is not None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_name(f"{entry.name}.tmp-{os.getpid()}")
-            tmp.write_bytes(out)
-            os.replace(tmp, entry)
+            write_atomic(entry, out)
         except OSError:
             pass  # made again next time
     return Prepared(out, name)
@@ -170,16 +169,7 @@ def prepare(root: Path, rel: str, slug: str, cache: Path | None = None) -> Prepa
 
 def prune_cache(cache: Path, used: set[str]) -> None:
     """Remove processed pictures no lesson uses any more (used: their cache names)."""
-    try:
-        entries = list(os.scandir(cache / CACHE))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name not in used and entry.is_file(follow_symlinks=False):
-            try:
-                os.unlink(entry.path)
-            except OSError:
-                pass
+    Family(cache, CACHE).prune(used)
 
 
 def _svg(data: bytes, rel: str) -> bytes:

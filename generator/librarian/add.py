@@ -10,7 +10,9 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ..cache import lock
 from ..errors import BuildError, ContentErrors, Problem, Text
 from ..models.common import SLUG_RE
 from .columns import shown
@@ -96,7 +98,13 @@ def add_item(args: argparse.Namespace, dialog: Dialog | None = None) -> AddResul
         raise ContentErrors([Problem("sitegen add", Text(f"ID「{item_id}」の資料はすでにあります（archive/{item_id}.yml）。",
                                                          f"an item with the id '{item_id}' already exists (archive/{item_id}.yml)."),
                                      Text("別の ID を --id で指定してください。", "choose another id with --id."), field="--id")])
-    plan = plan_rows(root, "sitegen add", [(1, cells)], lambda name: by_name[name], rights=args.rights,
+    with lock(root):  # (not while asking: the questions may wait for a long time)
+        return _create(root, cells, by_name, args.rights)
+
+
+def _create(root: Path, cells: dict[str, str], by_name: dict[str, Path], rights: str | None) -> AddResult:
+    """Write the new item's record and copy its scans (the caller holds the lock)."""
+    plan = plan_rows(root, "sitegen add", [(1, cells)], lambda name: by_name[name], rights=rights,
                      options=OPTIONS)
     result = plan.rows[0]
     if result.action != "create":  # the scan is already an item: add never changes one

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyvips
 from PIL import Image
 
+from ..cache import write_atomic
 from ..errors import Text
 from ..iiif.scans import MAX_PIXELS, normalise
 
@@ -153,9 +154,7 @@ class FingerprintCache:
     def save(self) -> None:
         if self.path and self.changed:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
-            tmp.replace(self.path)
+            write_atomic(self.path, json.dumps(self.entries))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import csv
 import hashlib
 import io
 import json
-import os
 import pickle
 
+from ..cache import write_atomic
 from ..content import Content
 from ..context import BuildContext, code_digest
 from ..iiif.derive import ItemImages
@@ -160,9 +160,7 @@ def _item_lines(content: Content, ctx: BuildContext, derived: Derived) -> list[t
     if now != kept:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}")
-            tmp.write_bytes(pickle.dumps({"base": base, "lines": now}, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
+            write_atomic(path, pickle.dumps({"base": base, "lines": now}, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a cache that cannot be written only costs time
     return [(row, record) for _, row, record in now.values()]

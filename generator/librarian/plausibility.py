@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
-import os
 import pickle
 import re
 import unicodedata
@@ -22,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..cache import write_atomic
 from ..errors import ContentErrors, Problem, Text
 from ..models.archive import ROLE_LABELS, Item
 from ..models.authorities import Creator
@@ -161,9 +161,7 @@ class TitleFacts:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            tmp.write_bytes(pickle.dumps({"key": self.key, "facts": self.used}, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
+            write_atomic(self.path, pickle.dumps({"key": self.key, "facts": self.used}, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a cache that cannot be written only costs time
 

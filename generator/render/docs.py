@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from ..cache import write_atomic
 from ..context import LANGS, BuildContext, code_digest
 from ..errors import BuildError, Text
 from ..models.common import LangText
@@ -164,10 +165,7 @@ def finish(ctx: BuildContext) -> None:
                 if rel not in keep:
                     os.unlink(os.path.join(folder, name))
                     ctx.docs_changed.add(rel)
-    path = ctx.docs / KEYS_FILE
-    tmp = path.with_name(KEYS_FILE + ".tmp")
-    tmp.write_text(json.dumps(ctx.page_keys, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(ctx.docs / KEYS_FILE, json.dumps(ctx.page_keys, sort_keys=True))
 
 
 def render_page(ctx: BuildContext, path: str, template: str, title: Any, **values: Any) -> None:

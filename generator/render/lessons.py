@@ -15,6 +15,7 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
+from ..cache import write_atomic
 from ..content import Content
 from ..context import LANGS, BuildContext
 from ..errors import ContentErrors, Problem, Text
@@ -146,9 +147,7 @@ def _publish_pictures(ctx: BuildContext, lesson: Lesson, sources: list[str]) -> 
                                               f"put the picture in lessons/images/{lesson.slug}/."), field="src")])
         _make_folders(ctx.static, target.parent)
         if not os.path.lexists(target):  # the same picture twice in one lesson
-            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            tmp.write_bytes(prepared.data)
-            os.replace(tmp, target)
+            write_atomic(target, prepared.data)
     return used
 
 

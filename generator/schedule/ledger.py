@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cache import write_atomic
 from ..errors import BuildError, Text
 from ..models.schedule import Course, Session, Venue
 
@@ -126,6 +127,4 @@ def save(root: Path, ledger: Ledger) -> None:
         return
     path = root / LEDGER
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(ledger.to_json(), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, ledger.to_json())

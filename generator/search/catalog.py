@@ -24,8 +24,8 @@ from whoosh import fields, index, query as Q, sorting
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.filedb.filestore import RamStorage
 
+from ..cache import write_atomic
 from ..models.archive import TYPE_LABELS
-from ..publish import killed_leftovers
 from . import normalise, ranking
 from .documents import FIELDS as TEXT_FIELDS, Document
 from .records import PERIODS, RIGHTS, SearchRecord
@@ -135,38 +135,10 @@ def folder_for(cache: Path) -> Path:
     return cache / "catalog"
 
 
-def beside(folder: Path, kind: str) -> Path:
-    """An empty folder next to folder, for this process."""
-    other = folder.with_name(f"{folder.name}.{kind}-{os.getpid()}")
-    shutil.rmtree(other, ignore_errors=True)
-    return other
-
-
-def swap_in(fresh: Path, folder: Path) -> None:
-    """Put a fully written catalogue where the last one was. A build killed before this
-    leaves the last catalogue as it was; killed in between the renames, none (the next build
-    makes a new one). Leftovers of killed builds are removed."""
-    old = beside(folder, "old")
-    if folder.exists():
-        folder.rename(old)
-    fresh.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-    sweep_leftovers(folder)
-
-
-def sweep_leftovers(folder: Path) -> None:
-    """Remove what builds killed mid-way left beside the catalogue (their process is gone)."""
-    for left in killed_leftovers(folder.parent, f"{folder.name}.*-*"):
-        shutil.rmtree(left, ignore_errors=True)
-
-
-
 def write_file(path: Path, text: str) -> None:
-    """Write beside and rename: never half a file, and a file linked or copied from an older
-    catalogue is replaced, not changed."""
-    part = path.with_name(path.name + ".part")
-    part.write_text(text, encoding="utf-8")
-    part.replace(path)
+    """Never half a file, and a file linked or copied from an older catalogue is replaced,
+    not changed (cache.write_atomic)."""
+    write_atomic(path, text)
 
 
 def open_index(cache: Path) -> index.Index:

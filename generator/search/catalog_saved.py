@@ -8,8 +8,8 @@ and put into the index, and the reading table, related items and facets are reco
 the kept parts. Those three depend on the records alone, never
 on how the index happens to be laid out, so they are exactly what a clean build gives.
 
-What is saved is written in a copy beside the catalogue and swapped in (catalog.swap_in): a
-build killed midway leaves the last catalogue whole.
+What is saved is written in a new folder that replaces the catalogue whole when complete
+(cache.new_folder): a build killed midway leaves the last catalogue whole.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from typing import NamedTuple, Sequence
 
 from whoosh import index
 
+from ..cache import new_folder, remove_leftovers
 from . import catalog, normalise, table
 from .documents import Document
 from .records import SearchRecord
@@ -88,9 +89,8 @@ def _refresh(recs: list[SearchRecord], cache: Path, root: Path, pages: list[Docu
                                     *(f"{p.key}:{p.digest}" for p in pages)]).encode("utf-8")).hexdigest()
     reused = _unchanged(folder, key, root)
     if reused:
-        # A build killed after its catalogue was swapped in leaves nothing to update, but
-        # may have left another's half-written folder beside it.
-        catalog.sweep_leftovers(folder)
+        # Nothing to update; a command killed while it wrote a catalogue left its folder beside it.
+        remove_leftovers(folder)
         return reused
     saved = _saved_entries(folder)
     entries: dict[str, Entry] = {}
@@ -113,20 +113,19 @@ def _refresh(recs: list[SearchRecord], cache: Path, root: Path, pages: list[Docu
         related=catalog.related(recs, profiles={item_id: e.profile for item_id, e in entries.items()}),
         facets=catalog.facets(recs),
     )
-    fresh = catalog.beside(folder, "new")
-    if not (saved and _updated(folder, fresh, saved, entries, documents)):
-        shutil.rmtree(fresh, ignore_errors=True)
-        by_id = {r.id: r for r in recs}
-        catalog.build(recs, fresh / "index",
-                      [documents.get(item_id) or catalog._document(by_id[item_id]) for item_id in by_id], pages)
-    catalog.write_file(fresh / ENTRIES, json.dumps(
-        {"version": catalog.VERSION, "records": entries},
-        ensure_ascii=False, separators=(",", ":")))
-    catalog.write_file(fresh / READINGS, json.dumps(result.readings, ensure_ascii=False))
-    catalog.write_file(fresh / DERIVED, json.dumps({"key": key, "related": result.related, "facets": result.facets},
-                                                   ensure_ascii=False, separators=(",", ":")))
-    catalog.write_file(fresh / "FINGERPRINT", catalog.fingerprint(root))
-    catalog.swap_in(fresh, folder)
+    with new_folder(folder) as fresh:
+        if not (saved and _updated(folder, fresh, saved, entries, documents)):
+            shutil.rmtree(fresh / "index", ignore_errors=True)
+            by_id = {r.id: r for r in recs}
+            catalog.build(recs, fresh / "index",
+                          [documents.get(item_id) or catalog._document(by_id[item_id]) for item_id in by_id], pages)
+        catalog.write_file(fresh / ENTRIES, json.dumps(
+            {"version": catalog.VERSION, "records": entries},
+            ensure_ascii=False, separators=(",", ":")))
+        catalog.write_file(fresh / READINGS, json.dumps(result.readings, ensure_ascii=False))
+        catalog.write_file(fresh / DERIVED, json.dumps({"key": key, "related": result.related, "facets": result.facets},
+                                                       ensure_ascii=False, separators=(",", ":")))
+        catalog.write_file(fresh / "FINGERPRINT", catalog.fingerprint(root))
     return result
 
 

@@ -26,8 +26,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..context import BuildContext
+from ..cache import Family, new_folder
 from ..errors import BuildError, Text
-from ..publish import killed_leftovers
 from .documents import Document, html
 
 LANGUAGE = "ja"  # the one index's language: Japanese has no stemmer to change the index words
@@ -65,30 +65,22 @@ def build_bundle(documents: list[Document], store: Path) -> Path:
     pages = store / "pages"
     _forget_others(store)
     _sync_pages(pages, store / MANIFEST, documents, code)
-    bundles.mkdir(parents=True, exist_ok=True)
-    for left in killed_leftovers(bundles, "*.new-*"):
-        shutil.rmtree(left, ignore_errors=True)
-    fresh = bundles / f"{digest}.new-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
-    try:
-        _run_apart(lambda: _index(pages, fresh))
-    except Exception as error:  # the Pagefind service's own message
-        shutil.rmtree(fresh, ignore_errors=True)
-        if isinstance(error, OSError):  # no Pagefind program where it was looked for
-            message = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
-        else:
-            message = str(error.args[0]) if error.args else type(error).__name__
-        raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {message}",
-                              f"building the search index (Pagefind) failed: {message}"),
-                         Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
-                              "check that pagefind[extended] is installed (make site), then build again.")) from None
-    if not (fresh / "pagefind-entry.json").is_file():
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(Text("検索索引（Pagefind）が書かれませんでした。", "Pagefind wrote no search index."),
-                         Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
-                              "check that pagefind[extended] is installed (make site), then build again."))
-    shutil.rmtree(target, ignore_errors=True)
-    fresh.rename(target)
+    with new_folder(target) as fresh:  # the bundle takes its place only when whole
+        try:
+            _run_apart(lambda: _index(pages, fresh))
+        except Exception as error:  # the Pagefind service's own message
+            if isinstance(error, OSError):  # no Pagefind program where it was looked for
+                message = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+            else:
+                message = str(error.args[0]) if error.args else type(error).__name__
+            raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {message}",
+                                  f"building the search index (Pagefind) failed: {message}"),
+                             Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
+                                  "check that pagefind[extended] is installed (make site), then build again.")) from None
+        if not (fresh / "pagefind-entry.json").is_file():
+            raise BuildError(Text("検索索引（Pagefind）が書かれませんでした。", "Pagefind wrote no search index."),
+                             Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
+                                  "check that pagefind[extended] is installed (make site), then build again."))
     _prune(bundles, keep=target)
     return target
 
@@ -146,18 +138,15 @@ def _sync_pages(pages: Path, manifest: Path, documents: list[Document], code: st
 
 def _forget_others(store: Path) -> None:
     """Remove what is not this step's from its cache folder (what earlier versions kept)."""
-    if store.is_dir():
-        for entry in store.iterdir():
-            if entry.name not in ("pages", "bundles", MANIFEST):
-                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    Family(store.parent, store.name).prune({"pages", "bundles", MANIFEST})
 
 
 def _prune(bundles: Path, keep: Path) -> None:
-    """Keep the newest bundles (this one among them), remove the others."""
-    made = sorted((p for p in bundles.iterdir() if p.is_dir() and ".new-" not in p.name),
+    """Keep the newest bundles (this one among them), remove the others (and what a killed
+    build left)."""
+    made = sorted((p for p in bundles.iterdir() if p.is_dir() and not p.name.startswith(".")),
                   key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in made if p != keep][KEEP - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
+    Family(bundles.parent, bundles.name).prune([keep.name] + [p.name for p in made if p != keep][:KEEP - 1])
 
 
 def index(ctx: BuildContext, documents: list[Document]) -> None:
