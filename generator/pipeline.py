@@ -82,7 +82,10 @@ def build(root: Path, out: Path | None = None, site_url: str | None = None, toda
     # An output folder sitegen must not replace is refused before anything is written.
     check_output(Path(os.path.abspath(out or root.resolve() / "site")), root.resolve())
     with repo_lock(root):
-        return _build(root, out, site_url, today, progress)
+        try:
+            return _build(root, out, site_url, today, progress)
+        finally:
+            gc.unfreeze()  # load() froze what it loaded for this build only: serve builds again in one process
 
 
 def _build(root: Path, out: Path | None, site_url: str | None, today: dt.date | None, progress: bool) -> BuildResult:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -41,15 +43,17 @@ def warm_tiles() -> Path:
     return _WARM_TILES[0]
 
 
-def copy_repo(dest: Path, tiles: bool = True) -> Path:
+def copy_repo(dest: Path, tiles: bool = True, lazy: bool = False) -> Path:
     """A private copy of the repo's content (scans hard-linked: they are never modified),
-    with the session's tile cache linked in unless tiles=False (a test of tiling itself)."""
+    with the session's tile cache linked in unless tiles=False (a test of tiling itself).
+    lazy=True links the tiles only when a build of the copy starts (most tests never build)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("archive", "lessons", "mkdocs.yml"):
+    for name in ("archive", "lessons", "mkdocs.yml", "tests/accessibility-results.json"):
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
-        else:
+        elif src.exists():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / name)
 
     from generator.files import link_tree
@@ -57,19 +61,49 @@ def copy_repo(dest: Path, tiles: bool = True) -> Path:
     link_tree(REPO / "images", dest / "images")
     if (REPO / "node_modules").exists():
         (dest / "node_modules").symlink_to(REPO / "node_modules")
-    if tiles:
-        warm = warm_tiles()
-        link_tree(warm, dest / ".cache" / "tiles")
-        for name in ("scans.json", "used.json"):  # small and rewritten: copies, not links
-            if (warm / name).exists():
-                (dest / ".cache" / "tiles" / name).unlink()
-                shutil.copy2(warm / name, dest / ".cache" / "tiles" / name)
+    if tiles and lazy:
+        _TILES_DUE.add(dest.resolve())
+    elif tiles:
+        link_tiles(dest)
     return dest
+
+
+_TILES_DUE: set[Path] = set()  # copies made with lazy=True that have not been built yet
+
+
+def link_tiles(root: Path) -> None:
+    """Link the session's tile cache into a copy of the repo (before its first build)."""
+    from generator.files import link_tree
+
+    _TILES_DUE.discard(root.resolve())
+    warm = warm_tiles()
+    link_tree(warm, root / ".cache" / "tiles")
+    for name in ("scans.json", "used.json"):  # small and rewritten: copies, not links
+        if (warm / name).exists():
+            (root / ".cache" / "tiles" / name).unlink(missing_ok=True)
+            shutil.copy2(warm / name, root / ".cache" / "tiles" / name)
+
+
+def link_due_tiles(root: Path) -> None:
+    """link_tiles, for a lazy copy that has not had them yet (any build, in process or not)."""
+    if Path(root).resolve() in _TILES_DUE:
+        link_tiles(Path(root))
+
+
+def _tiles_first(build):
+    @functools.wraps(build)
+    def build_with_tiles(root, *args, **kwargs):
+        link_due_tiles(root)
+        return build(root, *args, **kwargs)
+    return build_with_tiles
+
+
+pipeline.build = _tiles_first(pipeline.build)  # every build in this process, whoever calls it
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    return copy_repo(tmp_path / "repo")
+    return copy_repo(tmp_path / "repo", lazy=True)
 
 
 def free_port() -> int:
@@ -97,7 +131,21 @@ class StaticServer:
         self.httpd.server_close()
 
 
+# A browser context holding this cookie for a StaticServer's address is served with the headers
+# of the build's example server settings (generator.server_config.HEADERS: the CSP and the rest),
+# as a ward's host set up by them would send; other requests get plain files.
+SERVER_SETTINGS_COOKIE = "sitegen-test-server-settings"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        if f"{SERVER_SETTINGS_COOKIE}=on" in self.headers.get("Cookie", ""):
+            from generator.server_config import HEADERS
+
+            for key, value in HEADERS.items():
+                self.send_header(key, value)
+        super().end_headers()
+
     def log_message(self, *args) -> None:
         pass
 
@@ -109,7 +157,9 @@ def sample_site(tmp_path_factory):
 
     port = free_port()
     out = tmp_path_factory.mktemp("sample") / "site"
-    build(REPO, out=out, site_url=f"http://127.0.0.1:{port}/", today=__import__("datetime").date.fromisoformat(TODAY),
+    # From a copy with the session's tiles: the repository's own .cache/ is the user's, not the tests'.
+    root = copy_repo(tmp_path_factory.mktemp("sample-repo") / "repo")
+    build(root, out=out, site_url=f"http://127.0.0.1:{port}/", today=__import__("datetime").date.fromisoformat(TODAY),
           progress=False)
     server = StaticServer(out, port)
     yield server, out

@@ -43,6 +43,9 @@ def sitegen(root: Path, *args: str, lang: str = "en", env: dict[str, str] | None
 def sitegen_process(root: Path, *args: str, lang: str = "en", timeout: float = 600,
                     **kwargs) -> subprocess.CompletedProcess:
     """`python -m generator ARGS --root ROOT` as its own process."""
+    from conftest import link_due_tiles
+
+    link_due_tiles(root)
     env = {**os.environ, "SITEGEN_LANG": lang}
     return subprocess.run([sys.executable, "-m", "generator", *args, "--root", str(root)], capture_output=True,
                           text=True, encoding="utf-8", env=env, timeout=timeout, **kwargs)

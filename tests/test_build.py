@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import free_port
+from conftest import free_port, link_due_tiles
 from test_content_errors import sitegen, tree_digest
 
 
@@ -80,6 +80,7 @@ def test_source_scans_are_byte_identical_after_a_build(repo):
 
 def test_serve_previews_and_rebuilds_on_change(repo):
     port = free_port()
+    link_due_tiles(repo)
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(repo), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/lessons/denwa-no-kakekata/"

@@ -8,8 +8,15 @@ import subprocess
 import sys
 import time
 
-from conftest import TODAY
+import pytest
+
+from conftest import TODAY, copy_repo
 from test_content_errors import tree_digest
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return copy_repo(tmp_path / "repo")  # built by processes of its own: tiles linked now
 
 
 def _start(repo):

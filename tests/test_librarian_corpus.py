@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import CORPUS, TODAY
+from conftest import CORPUS, TODAY, link_due_tiles
 from generator.cli import main
 
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -31,6 +31,7 @@ def test_corpus_catalogue_imports_and_publishes_31_items(repo, tmp_path, capsys)
     site_url = "http://127.0.0.1:8999/"
     out = tmp_path / "site"
     # As the librarian runs it: the command, in its own process.
+    link_due_tiles(repo)
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(repo), "--out", str(out),
                            "--site-url", site_url, "--today", TODAY, "--quiet"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
