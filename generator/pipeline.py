@@ -132,7 +132,8 @@ def _build(root: Path, out: Path | None, site_url: str | None, today: dt.date | 
 
 # --- the stages --------------------------------------------------------------------------
 def load(root: Path) -> Content:
-    """Load & validate: the content as typed models. Raises ContentErrors; writes nothing."""
+    """Load & validate: the content as typed models. Raises ContentErrors; writes only its caches
+    (.cache/content/, lesson pictures, title facts), never the output."""
     content = load_content(root)
     # Everything loaded lives until the end: the collector need not scan it again and again.
     gc.freeze()
