@@ -112,6 +112,7 @@ def _build(root: Path, out: Path | None, site_url: str | None, today: dt.date | 
         ctx.static.mkdir()
         ctx.assembly = Assembly(ctx.site, spare_for(cache, out))
         derived = derive(content, ctx, lap)
+        lap.run(pagefind.start, ctx, derived.search.documents)  # Pagefind indexes while the docs tree is written
         rendered = render(content, ctx, derived, lap)
         publish(ctx, out, derived, lap)
         if real_publish:
@@ -124,6 +125,7 @@ def _build(root: Path, out: Path | None, site_url: str | None, today: dt.date | 
                  "check the free disk space and that the output folder is writable."),
         ) from exc
     finally:
+        pagefind.stop(cache)  # a failed build's Pagefind run ends before the lock is let go
         _discard(work, cache / "trash")
         lap("clean up")
     return BuildResult(out=out, content=content, seconds=time.perf_counter() - started, pages=rendered.pages,
@@ -173,6 +175,7 @@ def write_docs(content: Content, ctx: BuildContext, derived: Derived, lap: _Time
 def render(content: Content, ctx: BuildContext, derived: Derived, lap: _Timer) -> Rendered:
     """The docs tree, its HTML (MkDocs) and the static files, together in the scratch site."""
     write_docs(content, ctx, derived, lap)
+    lap.run(pagefind.finish, ctx)  # before MkDocs: both at once would need more memory than either
     _say(ctx.progress, "rendering pages (MkDocs)…")
     warnings = engine.render_html(ctx)
     lap("render html (MkDocs)")

@@ -75,3 +75,26 @@ def test_pagefind_failing_stops_the_build_with_one_message_and_the_site_stays(re
     assert "search index (Pagefind)" in result.stderr and "how to fix" in result.stderr.lower()
     assert tree_digest(repo / "site") == site
     assert not [p for p in (repo / ".cache" / "pagefind" / "bundles").iterdir() if p.name.startswith(".")]
+
+
+def test_pagefind_is_stopped_only_when_every_file_it_wrote_holds_its_bytes(tmp_path):
+    """Pagefind's service answers write_files before its writer thread has written each file;
+    stopped then, it leaves empty files (an empty pagefind.js: a search page that answers
+    nothing). The step waits for the bytes, and stops the build when a file stays empty."""
+    import asyncio
+    import threading
+
+    import pytest
+
+    from generator.errors import BuildError
+    from generator.search import pagefind
+
+    (tmp_path / "fragment").mkdir()
+    (tmp_path / "fragment" / "a.pf_fragment").write_bytes(b"x")
+    (tmp_path / "pagefind.js").write_bytes(b"")
+    threading.Timer(0.3, lambda: (tmp_path / "pagefind.js").write_bytes(b"export {}")).start()
+    asyncio.run(pagefind._written(tmp_path))
+    assert (tmp_path / "pagefind.js").read_bytes() == b"export {}"
+    (tmp_path / "fragment" / "b.pf_fragment").write_bytes(b"")
+    with pytest.raises(BuildError, match="b.pf_fragment"):
+        asyncio.run(pagefind._written(tmp_path, timeout=0.2))

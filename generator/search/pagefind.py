@@ -9,6 +9,11 @@ bundle kept in .cache/pagefind/bundles/<digest>/, named by everything it was mad
 build with the same documents and the same Pagefind reuses it as it is. The bundle is linked
 into the site as pagefind/, whole; nothing here reads or changes what Pagefind wrote.
 
+The documents come from the records, not from the rendered pages, so Pagefind can run while
+the pages are written: start() brings pages/ up to date and runs Pagefind in a thread of its
+own (Pagefind itself is another process), finish() waits for it, index() links the bundle,
+and stop() ends a run that a failed build leaves behind. index() alone does all three.
+
 Upgrading Pagefind is changing its pin in pyproject.toml: a new version makes new bundles,
 and tests/test_search_parity.py says whether the search page still answers as
 `sitegen search` does (ranking.py).
@@ -21,7 +26,9 @@ import json
 import os
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
@@ -54,55 +61,138 @@ def bundle_digest(documents: list[Document], code: str) -> str:
     return h.hexdigest()[:32]
 
 
-def build_bundle(documents: list[Document], store: Path) -> Path:
-    """The bundle of these documents in the store: the kept one, or made now."""
+@dataclass
+class _Run:
+    """One build's bundle: there already (thread None), or being made by a thread."""
+    target: Path
+    thread: threading.Thread | None = None
+    error: BaseException | None = None
+    seconds: float = 0.0  # Pagefind's own time, for SITEGEN_TIMINGS
+    loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+    task: asyncio.Task | None = field(default=None, repr=False)
+
+
+_RUNS: dict[Path, _Run] = {}  # by store (.cache/pagefind): one build of a repository at a time
+
+
+def start(ctx: BuildContext, documents: list[Document]) -> None:
+    """Begin making the bundle of these documents (SearchData.documents): kept, or made by
+    Pagefind in the background while the build goes on. finish() waits for it."""
+    store = ctx.cache / "pagefind"
+    stop(ctx.cache)  # (a run a failed build did not stop)
     code = _code_version()
-    digest = bundle_digest(documents, code)
-    bundles = store / "bundles"
-    target = bundles / digest
+    target = store / "bundles" / bundle_digest(documents, code)
+    run = _RUNS[store] = _Run(target)
     if (target / "pagefind-entry.json").is_file():
-        return target
+        return
+    if ctx.progress:
+        print("search index (Pagefind), while the pages are made…", file=sys.stderr, flush=True)
     pages = store / "pages"
     _forget_others(store)
     _sync_pages(pages, store / MANIFEST, documents, code)
-    with new_folder(target) as fresh:  # the bundle takes its place only when whole
-        try:
-            _run_apart(lambda: _index(pages, fresh))
-        except Exception as error:  # the Pagefind service's own message
-            if isinstance(error, OSError):  # no Pagefind program where it was looked for
-                message = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
-            else:
-                message = str(error.args[0]) if error.args else type(error).__name__
-            raise BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {message}",
-                                  f"building the search index (Pagefind) failed: {message}"),
-                             Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
-                                  "check that pagefind[extended] is installed (make site), then build again.")) from None
-        if not (fresh / "pagefind-entry.json").is_file():
-            raise BuildError(Text("検索索引（Pagefind）が書かれませんでした。", "Pagefind wrote no search index."),
-                             Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
-                                  "check that pagefind[extended] is installed (make site), then build again."))
-    _prune(bundles, keep=target)
-    return target
+    started = threading.Event()
+    run.thread = threading.Thread(target=_make, args=(run, pages, started), name="pagefind", daemon=True)
+    run.thread.start()
+    started.wait()
 
 
-def _run_apart(make_coroutine) -> None:
-    """Run Pagefind's asynchronous API to the end: here, or in a thread of its own when this
-    thread already runs an event loop (a build started from asynchronous code)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(make_coroutine())
+def finish(ctx: BuildContext) -> None:
+    """Wait for the bundle start() began, if any; a BuildError if Pagefind failed."""
+    store = ctx.cache / "pagefind"
+    run = _RUNS.get(store)
+    if run is not None and run.thread is not None:
+        run.thread.join()
+        if os.environ.get("SITEGEN_TIMINGS") == "1":
+            print(f"[time] {'search.pagefind (Pagefind)':<28} {run.seconds:7.2f} s", file=sys.stderr, flush=True)
+        if run.error is not None:
+            del _RUNS[store]
+            raise _failed(run.error)
+        run.thread = None
+        _prune(store / "bundles", keep=run.target)
+
+
+def stop(cache: Path) -> None:
+    """End a run that start() began and no finish() waited for (the build failed on the
+    way): Pagefind is stopped and what it wrote removed, before the build lets go of the
+    repository's lock."""
+    run = _RUNS.pop(cache / "pagefind", None)
+    if run is None or run.thread is None:
         return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(lambda: asyncio.run(make_coroutine())).result()
+    if run.loop is not None and run.task is not None:
+        try:
+            run.loop.call_soon_threadsafe(run.task.cancel)
+        except RuntimeError:  # its loop has ended: the run is over
+            pass
+    run.thread.join()
+
+
+def _make(run: _Run, pages: Path, started: threading.Event) -> None:
+    """The thread of a run: Pagefind indexes pages/ into a new folder, which becomes the
+    bundle only when Pagefind has written all of it."""
+    begun = time.perf_counter()
+
+    async def main() -> None:
+        run.loop, run.task = asyncio.get_running_loop(), asyncio.current_task()
+        started.set()
+        with new_folder(run.target) as fresh:  # the bundle takes its place only when whole
+            await _index(pages, fresh)
+
+    try:
+        asyncio.run(main())
+    except BaseException as error:  # handed to finish(); a cancelled run (stop()) ends here too
+        run.error = error
+    finally:
+        started.set()
+        run.seconds = time.perf_counter() - begun
+
+
+def _failed(error: BaseException) -> BuildError:
+    """The build's message for Pagefind failing: the Pagefind service's own words."""
+    if isinstance(error, BuildError):
+        return error
+    if isinstance(error, OSError):  # no Pagefind program where it was looked for
+        message = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+    else:
+        message = str(error.args[0]) if error.args else type(error).__name__
+    return BuildError(Text(f"検索索引（Pagefind）を作れませんでした: {message}",
+                           f"building the search index (Pagefind) failed: {message}"), _HOW_TO_FIX)
+
+
+_HOW_TO_FIX = Text("pagefind[extended] が入っているか確かめ（make site）、もう一度 build してください。",
+                   "check that pagefind[extended] is installed (make site), then build again.")
 
 
 async def _index(pages: Path, output: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex  # here for start-up time: a kept bundle needs none
+    """Pagefind's bundle of pages/ in output, through its Python API (a service process with
+    one index, written with write_files before the service stops)."""
+    from pagefind.index import IndexConfig  # here for start-up time: a kept bundle needs none
+    from pagefind.service import PagefindService
 
-    config = IndexConfig(force_language=LANGUAGE, output_path=str(output))
-    async with PagefindIndex(config=config) as index:
+    async with PagefindService() as service:
+        index = await service.create_index(IndexConfig(force_language=LANGUAGE, output_path=str(output)))
         await index.add_directory(str(pages))
+        await index.write_files()
+        await _written(output)
+    if not (output / "pagefind-entry.json").is_file():
+        raise BuildError(Text("検索索引（Pagefind）が書かれませんでした。", "Pagefind wrote no search index."), _HOW_TO_FIX)
+
+
+async def _written(output: Path, timeout: float = 60.0) -> None:
+    """Return once every file of the bundle holds its bytes. Pagefind's service answers
+    write_files when each file is created and its bytes are handed to a writer thread, not
+    yet written; stopping the service before that thread has run (as leaving
+    `async with PagefindIndex` does at once) leaves the file empty, and an empty pagefind.js
+    is a search page that answers nothing. Pagefind writes no empty file, and each file's
+    bytes in one write."""
+    deadline = time.monotonic() + timeout
+    while True:
+        empty = [p for p in output.rglob("*") if p.is_file() and p.stat().st_size == 0]
+        if not empty:
+            return
+        if time.monotonic() > deadline:
+            raise BuildError(Text(f"Pagefind が書き終えていないファイルがあります: {empty[0]}",
+                                  f"Pagefind did not finish writing {empty[0]}"), _HOW_TO_FIX)
+        await asyncio.sleep(0.05)
 
 
 def _sync_pages(pages: Path, manifest: Path, documents: list[Document], code: str) -> None:
@@ -150,9 +240,12 @@ def _prune(bundles: Path, keep: Path) -> None:
 
 
 def index(ctx: BuildContext, documents: list[Document]) -> None:
-    """Put the Pagefind bundle of these search documents (SearchData.documents) in the site."""
-    if ctx.progress:
-        print("search index (Pagefind)…", file=sys.stderr, flush=True)
-    bundle = build_bundle(documents, ctx.cache / "pagefind")
+    """Put the Pagefind bundle of these search documents (SearchData.documents) in the site:
+    the one start() began, or made now."""
+    store = ctx.cache / "pagefind"
+    if store not in _RUNS:
+        start(ctx, documents)
+    finish(ctx)
+    bundle = _RUNS.pop(store).target
     os.utime(bundle)  # the bundle in use is the newest (see _prune)
     ctx.assembly.link_whole(bundle, ctx.site / "pagefind", "pagefind-entry.json")
