@@ -132,21 +132,6 @@ class SearchRecord:
             out[name] = [t for text, hand in texts if text for t in normalise.terms(text, hand)]
         return out
 
-    def hidden_text(self) -> str:
-        """Readings, romaji and new-form kanji of the names and title: what the page does not
-        show but a reader may type (the Pagefind side adds the bigram terms itself)."""
-        parts: list[str] = []
-        for text, hand in [t for k in ("title", "artist", "series", "place") for t in self.field_texts()[k]]:
-            if not text:
-                continue
-            folded = normalise.fold(text)
-            parts.append(folded)
-            if hand or any(normalise.is_japanese(c) for c in folded):
-                read = normalise.reading(text, hand)
-                parts.append(read)
-                parts.extend(sorted(normalise.romaji_forms(read)))
-        return " ".join(dict.fromkeys(p for p in parts if p))
-
 
 def _creator_name(content: Content, ref) -> Name:
     authority = content.creators.get(ref.id) if ref.id else None
