@@ -163,3 +163,31 @@ def test_an_updated_index_answers_as_a_clean_build_s(repo, browser, tmp_path):
     updated, clean = answers
     assert {q: sorted(r) for q, r in updated.items()} == {q: sorted(r) for q, r in clean.items()}
     assert [u for u, _ in updated["雪"] if HIROSHIGE in u] and not items_of(updated["ひきふだ"])
+
+
+def test_the_search_page_opening_empty_searches_a_word_of_few_pages_itself(corpus_site, browser):  # noqa: F811
+    """The browser compiles Pagefind's engine at the first search. The search page makes that
+    search itself as it opens empty, for the word the build chose (search/normalise.json's
+    `warm`, a title word of the fewest pages): one index piece, a page or few; the reader's
+    query then finds its answers as before."""
+    server, _, root = corpus_site
+    page = browser.new_page()
+    try:
+        pieces: list[str] = []
+        page.on("request", lambda r: pieces.append(r.url) if "/pagefind/index/" in r.url else None)
+        page.goto(server.url + "search/", wait_until="networkidle")
+        warm = page.evaluate("async () => (await (await fetch('/search/normalise.json')).json()).warm")
+        assert len(pieces) == 1 and warm
+        found = page.evaluate("async (w) => (await (await import('/pagefind/pagefind.js')).search(w)).results.length", warm)
+        ix = catalog.open_index(root / ".cache")
+        try:
+            with ix.reader() as reader:
+                fewest = min(sum(reader.doc_frequency(f, t) for f in catalog.TEXT_FIELDS) for t, _ in reader.iter_field("title"))
+        finally:
+            ix.close()
+        assert 1 <= found <= fewest
+        page.locator("#search-q").fill("北斎")
+        page.wait_for_function("document.querySelector('#search-status').textContent.includes('北斎')")
+        assert page.locator(".search-result").count() >= 1
+    finally:
+        page.close()

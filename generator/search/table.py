@@ -22,9 +22,10 @@ def record_readings(record: SearchRecord) -> list[tuple[str, str]]:
     return normalise.reading_pairs(texts)
 
 
-def browser_table(readings: dict[str, str]) -> str:
-    """JSON for search.js: the same rules as normalise.py, as data, and the ranking options
-    Pagefind is given (ranking.py ranks by the same)."""
+def browser_table(readings: dict[str, str], warm: str | None = None) -> str:
+    """JSON for search.js: the same rules as normalise.py, as data, the ranking options
+    Pagefind is given (ranking.py ranks by the same), and the index word the page looks up
+    as it opens (documents.rarest_term)."""
     data = {
         # One character to one character: two strings, the n-th of one becoming the n-th of
         # the other (half the bytes of a JSON object, which the first query downloads).
@@ -37,6 +38,7 @@ def browser_table(readings: dict[str, str]) -> str:
         "skipped": sorted(normalise.SKIPPED),
         "readings": dict(sorted(readings.items())),
         "ranking": RANKING,
+        "warm": warm,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 

@@ -24,7 +24,7 @@
   var PAGE_SIZE = 10;
   var toggle = page.querySelector("#search-filters-toggle");
   var EN = document.documentElement.lang === "en";
-  var pagefind = null, loading = null, seq = 0, results = [], shown = 0;
+  var pagefind = null, loading = null, seq = 0, results = [], shown = 0, warmWord = null;
   // The filters (their counts, and the labels of their values) are loaded when the reader
   // asks for them: for a large archive they weigh more than everything else a first query needs.
   var filtersOpen = false, filtersLoaded = null, labels = {};
@@ -49,6 +49,7 @@
         import(new URL("pagefind/pagefind.js", root).href),
       ]).then(function (got) {
         N.setTable(got[0]);
+        warmWord = got[0].warm;
         pagefind = got[1];
         // No web worker: its script would be a sixth of the first query's bytes, and searching
         // the index takes the main thread a few milliseconds.
@@ -143,10 +144,16 @@
   function showMore(id, focusFirst) {
     var next = results.slice(shown, shown + PAGE_SIZE);
     var first = null;
-    // Fetch every result's details at once, but show each as soon as those before it are shown.
-    var chain = Promise.resolve();
-    next.map(function (r) { return r.data(); }).forEach(function (pending) {
-      chain = chain.then(function () { return pending; }).then(function (d) {
+    // The first result's details first, alone (fetched with the others, it would wait for
+    // them on a slow phone), then all the others at once; each is shown as soon as those
+    // before it are shown.
+    var chain = Promise.resolve(), rest = null;
+    next.forEach(function (r, i) {
+      chain = chain.then(function () {
+        if (!i) return r.data();
+        rest = rest || next.slice(1).map(function (other) { return other.data(); });
+        return rest[i - 1];
+      }).then(function (d) {
         if (id !== seq) return;
         var a = resultLink(d);
         var li = document.createElement("li");
@@ -256,9 +263,11 @@
     }
   }
 
-  var timer = null;
+  var timer = null, confirmed = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    if (input.value === confirmed) return; // the word an input method gave: searched already
+    confirmed = null;
     timer = setTimeout(run, 50); // wait for the next keystroke, but not long
   });
   form.addEventListener("submit", function (e) {
@@ -277,7 +286,8 @@
   });
   // Typing Japanese: an input method builds a word over several keystrokes (にほ → 日本) and
   // the box's text changes at each. Nothing is searched or announced until the reader
-  // confirms the word (compositionend), then it is searched once, as a keystroke would be.
+  // confirms the word (compositionend), then it is searched at once (a whole word: no
+  // keystroke to wait for), once even where the browser sends an input event after it.
   function waitForComposition() {
     var composing = false;
     // A search still on its way for the text before the word is dropped: its answer would be
@@ -286,7 +296,8 @@
     input.addEventListener("compositionend", function () {
       composing = false;
       clearTimeout(timer);
-      timer = setTimeout(run, 50);
+      confirmed = input.value;
+      run();
     });
     // Capture runs before the search's own input listener: it never sees a word in the making.
     input.addEventListener("input", function (e) {
@@ -301,7 +312,15 @@
     encode: encode,
   };
 
+  // The browser compiles Pagefind's engine (WebAssembly) as a search first uses it, which
+  // makes the first query by far the slowest on a slow phone. A page that opens empty makes
+  // that first search itself, for a word of a page or few (the build's choice: one small
+  // index piece), so that the reader's first query is as quick as the next.
+  function warmUp() {
+    if (warmWord && !seq) return pagefind.search(warmWord);
+  }
+
   readAddress();
   if (input.value.trim()) run();
-  else ready().catch(function () {}); // load while the reader types: the first answer comes sooner
+  else ready().then(warmUp).catch(function () {}); // while the reader types: the first answer comes sooner
 })();
