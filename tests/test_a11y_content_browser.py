@@ -13,9 +13,9 @@ import unicodedata
 
 import pytest
 
-from browser import DESKTOP, PHONE
+from browser import AIDS_ON, DESKTOP, PHONE, open_page
 from pdftext import read_pdf
-from test_a11y_site_browser import AIDS_ON, expect, open_page, records
+from test_a11y_site_browser import expect, records
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +84,7 @@ expect("lessons", len(HANDOUTS))
 @records("lessons")
 def test_the_handout_prints_both_phones_and_starts_the_steps_on_the_first_sheet(sample_site, browser, slug, sheets):
     server, _ = sample_site
-    context, page = open_page(browser, server.url + f"lessons/{slug}/", PHONE)
+    context, page, _ = open_page(browser, server.url + f"lessons/{slug}/", PHONE)
     try:
         assert page.locator(".phone-panel[data-phone=iphone]").first.is_hidden()  # on screen: the chosen phone only
         page.emulate_media(media="print")
@@ -113,7 +113,7 @@ expect("classes", 2)
 @records("classes")
 def test_a_course_shows_its_next_class_first_and_folds_the_finished_ones(sample_site, browser, path):
     server, _ = sample_site
-    context, page = open_page(browser, server.url + path, PHONE)
+    context, page, _ = open_page(browser, server.url + path, PHONE)
     try:
         assert page.locator(".course-next time").get_attribute("datetime").startswith("2026-12-01")
         coming = page.locator("#sessions + ul .class-occ__when time").evaluate_all("els => els.map(e => e.dateTime)")
@@ -141,7 +141,7 @@ expect("classes", len(MONTH_VIEWS))
 @records("classes")
 def test_the_month_is_a_list_on_phones_and_a_table_on_wide_screens(sample_site, browser, viewport, aids, shown):
     server, _ = sample_site
-    context, page = open_page(browser, server.url + "classes/2026-11/", viewport, aids)
+    context, page, _ = open_page(browser, server.url + "classes/2026-11/", viewport, aids)
     try:
         agenda, table = page.locator(".class-month__agenda"), page.locator(".class-month__table")
         assert (agenda.is_visible(), table.is_visible()) == ((True, False) if shown == "list" else (False, True))
@@ -168,7 +168,7 @@ expect("classes", 2)
 @records("classes")
 def test_the_printed_month_is_one_a4_sheet_with_how_to_apply_whom_to_ask_and_a_qr_code(sample_site, browser, path, lang):
     server, _ = sample_site
-    context, page = open_page(browser, server.url + path, PHONE)  # printed from a phone: still the table
+    context, page, _ = open_page(browser, server.url + path, PHONE)  # printed from a phone: still the table
     try:
         page.emulate_media(media="print")
         assert page.locator(".class-month__table").is_visible() and not page.locator(".class-month__agenda").is_visible()
@@ -194,7 +194,7 @@ expect("search", 2)
 @records("search")
 def test_search_waits_for_the_japanese_word_and_announces_its_count_once(sample_site, browser, lang):
     server, _ = sample_site
-    context, page = open_page(browser, server.url + ("en/" if lang == "en" else "") + "search/", PHONE)
+    context, page, _ = open_page(browser, server.url + ("en/" if lang == "en" else "") + "search/", PHONE)
     try:
         page.evaluate("""() => { window.__said = []; const status = document.querySelector('#search-status');
             new MutationObserver(() => status.textContent.trim() && window.__said.push(status.textContent))

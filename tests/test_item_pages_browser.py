@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe, assert_clean
+from browser import DESKTOP, PHONE, RequestLog, assert_clean, audit, axe_violations, describe, visit
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,9 @@ TWO_SCANS = "items/kanda-myojin-hikifuda/"
 def open_viewer(browser, server, path, viewport, **options):
     page = browser.new_page(viewport=viewport, **options)
     log = RequestLog(page, server.url)
-    page.goto(server.url + path, wait_until="networkidle")
+    page.goto(server.url + path)
     page.wait_for_selector("[data-viewer][data-ready=true]")
     page.wait_for_function("() => window.OpenSeadragon && document.querySelector('.openseadragon-canvas canvas')")
-    page.wait_for_load_state("networkidle")
     return page, log
 
 
@@ -59,7 +58,6 @@ def test_viewer_draws_tiles_and_zooms_by_button_and_keyboard(sample_site, browse
     assert tiles_loaded(log), "the viewer requested no tiles"
     start = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(true)")
     page.get_by_role("button", name="拡大").click()
-    page.wait_for_load_state("networkidle")
     after_button = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(false)")
     assert after_button > start * 1.3
     page.locator(".openseadragon-canvas").focus()
@@ -69,7 +67,7 @@ def test_viewer_draws_tiles_and_zooms_by_button_and_keyboard(sample_site, browse
     page.keyboard.press("-")
     page.keyboard.press("-")
     page.get_by_role("button", name="全体").click()
-    page.wait_for_load_state("networkidle")
+    log.wait_until_quiet()  # the tiles of every view it passed through
     more_tiles = tiles_loaded(log)
     assert len(more_tiles) > 4, "zooming in fetched no deeper tiles"
     assert not log.failed, f"failed requests: {log.failed}"
@@ -101,9 +99,8 @@ def test_controls_are_large_japanese_buttons(sample_site, browser, viewport):
     page.get_by_role("button", name="次の画像").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('裏')")
-    page.wait_for_load_state("networkidle")
-    assert any("/back/" in u for u in tiles_loaded(log))
     assert canvas_has_drawing(page)
+    assert any("/back/" in u for u in tiles_loaded(log))
     assert_clean(page, log)
     page.close()
 
@@ -114,7 +111,7 @@ def test_english_page_viewer_and_thumbnail_strip(sample_site, browser):
     assert page.evaluate("document.documentElement.lang") == "en"
     page.get_by_role("link", name="Back", exact=True).click()
     page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('Back (image 2 of 2)')")
-    page.wait_for_load_state("networkidle")
+    assert canvas_has_drawing(page)
     assert any("/back/" in u for u in tiles_loaded(log))
     assert_clean(page, log)
     page.close()
@@ -137,13 +134,12 @@ def test_without_javascript_a_large_image_is_shown(sample_site, browser):
 @pytest.mark.parametrize("path", ["items/", "en/items/", "items/types/map/", "en/items/types/ukiyo-e/"])
 def test_browse_pages_show_thumbnails_with_alt_text(sample_site, browser, path, viewport):
     server, _ = sample_site
-    page = browser.new_page(viewport=viewport)
-    log = RequestLog(page, server.url)
-    page.goto(server.url + path, wait_until="networkidle")
-    images = page.locator(".item-grid img")
-    assert images.count() >= 1
-    for i in range(images.count()):
-        assert images.nth(i).get_attribute("alt")
-        assert images.nth(i).get_attribute("loading") == "lazy"
-    assert_clean(page, log)
-    page.close()
+    with visit(browser, server.url + path, viewport) as (page, log):
+        images = page.locator(".item-grid img")
+        assert images.count() >= 1
+        for i in range(images.count()):
+            assert images.nth(i).get_attribute("alt")
+            assert images.nth(i).get_attribute("loading") == "lazy"
+        violations = audit(page)
+        assert not violations, describe(violations)
+        assert not log.failed and not log.foreign, (log.failed, log.foreign)

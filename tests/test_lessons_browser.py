@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import DESKTOP, PHONE, axe_violations, describe
+from browser import AIDS_ON, DESKTOP, PHONE, audit, describe, open_page, visit
 from pdftext import read_pdf
 
 pytestmark = pytest.mark.browser
@@ -18,19 +18,12 @@ REPO = Path(__file__).resolve().parent.parent
 SLUGS = sorted(p.stem for p in (REPO / "lessons").glob("*.md"))
 PAGES = ([("lessons/", "ja"), ("en/lessons/", "en")]
          + [(f"lessons/{s}/", "ja") for s in SLUGS] + [(f"en/lessons/{s}/", "en") for s in SLUGS])
-# Reading aids on: the largest text, high contrast, furigana off (stored as the page stores them).
-AIDS_ON = {"aids.textSize": "3", "aids.contrast": "high", "aids.furigana": "off"}
+# Every reading aid on: the largest text, high contrast, furigana off (stored as the page stores them).
+EVERY_AID = {**AIDS_ON, "aids.furigana": "off"}
+# The aids change a page's layout alike on every lesson: axe checks the catalogue and one lesson
+# with them on (test_a11y_site_browser.py checks these and other kinds of page the same way).
+AUDITED_WITH_AIDS = ["lessons/", "lessons/denwa-no-kakekata/"]
 INTERACTIVE = "a[href], button, summary, input, select, textarea, label[for], [role=tab], [tabindex]:not([tabindex='-1'])"
-
-
-def open_page(browser, server, path: str, viewport: dict, aids: dict | None = None):
-    page = browser.new_page(viewport=viewport)
-    page.goto(server.url + path)
-    if aids:
-        page.evaluate("(aids) => { for (const [k, v] of Object.entries(aids)) localStorage.setItem(k, v); }", aids)
-        page.reload()
-    page.wait_for_load_state("load")
-    return page
 
 
 def small_targets(page) -> list[str]:
@@ -52,59 +45,99 @@ def smallest_body_text(page) -> float:
         .map(el => parseFloat(getComputedStyle(el).fontSize)))""")
 
 
-@pytest.mark.parametrize("aids", [None, AIDS_ON], ids=["aids-off", "aids-on"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-@pytest.mark.parametrize("path,lang", PAGES)
-def test_lesson_pages_are_accessible_large_and_well_labelled(sample_site, browser, path, lang, viewport, aids):
-    server, _ = sample_site
-    page = open_page(browser, server, path, viewport, aids)
-    assert page.evaluate("document.documentElement.lang") == lang
-    if aids:
-        assert page.evaluate("document.documentElement.dataset.contrast") == "high"
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert smallest_body_text(page) >= 18
-    assert not small_targets(page), small_targets(page)
+def own_page(browser, server, path: str, viewport: dict):
+    """The page at path in a context of its own, for choices kept from page to page and for
+    print (page.context.close() closes both)."""
+    _, page, _ = open_page(browser, server.url + path, viewport)
+    return page
+
+
+def label_and_size_problems(page, path: str, lang: str) -> list[str]:
+    """What is wrong with a lesson page's languages, text size, targets and zoom (none: [])."""
+    found = []
+    if (got := page.evaluate("document.documentElement.lang")) != lang:
+        found.append(f"the page's language is {got!r}")
+    if (smallest := smallest_body_text(page)) < 18:
+        found.append(f"text of {smallest} px")
+    if small := small_targets(page):
+        found.append(f"targets under 44 x 44: {small}")
     viewport_meta = page.get_attribute("meta[name=viewport]", "content")
-    assert "user-scalable=no" not in viewport_meta.replace(" ", "") and "maximum-scale=1" not in viewport_meta
-    if "/lessons/" in "/" + path and path.rstrip("/").split("/")[-1] in SLUGS:
-        assert page.get_attribute(".lesson-body", "lang") == "ja"  # the lesson text is Japanese on both twins
-        if lang == "en":
-            assert page.get_attribute(".lesson__title-en", "lang") == "en"
+    if "user-scalable=no" in viewport_meta.replace(" ", "") or "maximum-scale=1" in viewport_meta:
+        found.append(f"zooming is blocked: {viewport_meta}")
+    if path.rstrip("/").split("/")[-1] in SLUGS:
+        if page.get_attribute(".lesson-body", "lang") != "ja":  # the lesson text is Japanese on both twins
+            found.append("the lesson text is not marked Japanese")
+        if lang == "en" and page.get_attribute(".lesson__title-en", "lang") != "en":
+            found.append("the English title is not marked English")
     else:
         other = "日本語" if lang == "en" else "English"
-        assert page.get_attribute(f"a.site-tools__lang:text('{other}')", "lang") == ("ja" if lang == "en" else "en")
-    page.close()
+        if page.get_attribute(f"a.site-tools__lang:text('{other}')", "lang") != ("ja" if lang == "en" else "en"):
+            found.append(f"the link to {other} is not marked in its language")
+    return found
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("path,lang", PAGES)
+def test_lesson_pages_are_accessible_large_and_well_labelled(sample_site, browser, path, lang, viewport):
+    server, _ = sample_site
+    with visit(browser, server.url + path, viewport) as (page, _):
+        violations = audit(page)
+        assert not violations, describe(violations)
+        problems = label_and_size_problems(page, path, lang)
+        assert not problems, problems
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("path", AUDITED_WITH_AIDS)
+def test_lesson_pages_with_the_aids_on_are_accessible(sample_site, browser, path, viewport):
+    server, _ = sample_site
+    with visit(browser, server.url + path, viewport, AIDS_ON) as (page, _):
+        violations = audit(page)
+        assert not violations, describe(violations)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_with_every_aid_on_every_lesson_page_stays_large_and_well_labelled(sample_site, browser, viewport):
+    server, _ = sample_site
+    problems = []
+    for path, lang in PAGES:
+        with visit(browser, server.url + path, viewport, EVERY_AID) as (page, _):
+            if page.evaluate("document.documentElement.dataset.contrast") != "high":
+                problems.append(f"{path}: not in high contrast")
+            problems += [f"{path}: {p}" for p in label_and_size_problems(page, path, lang)]
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("size", ["0", "3"], ids=["100%", "200%"])
-@pytest.mark.parametrize("path,lang", PAGES)
-def test_no_sideways_scrolling_at_320px(sample_site, browser, path, lang, size):
+def test_no_sideways_scrolling_at_320px(sample_site, browser, size):
     server, _ = sample_site
-    page = open_page(browser, server, path, {"width": 320, "height": 640}, {"aids.textSize": size})
-    if size == "3":
-        assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-content p, .md-content li')).fontSize)") >= 36
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{overflow}px of sideways scrolling"
-    page.close()
+    problems = []
+    for path, _ in PAGES:
+        with visit(browser, server.url + path, {"width": 320, "height": 640}, {"aids.textSize": size}) as (page, _):
+            if size == "3" and page.evaluate(
+                    "parseFloat(getComputedStyle(document.querySelector('.md-content p, .md-content li')).fontSize)") < 36:
+                problems.append(f"{path}: the text is not doubled")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                problems.append(f"{path}: {overflow}px of sideways scrolling")
+    assert not problems, "\n".join(problems)
 
 
 def test_ruby_renders_above_the_text_and_can_be_turned_off(sample_site, browser):
     server, _ = sample_site
-    page = open_page(browser, server, "lessons/dengen-to-botan/", PHONE)
-    ruby = page.locator(".lesson-body ruby").first
-    base, reading = ruby.bounding_box(), ruby.locator("rt").bounding_box()
-    assert reading and reading["height"] > 0 and reading["y"] + reading["height"] <= base["y"] + base["height"] / 2
-    assert not ruby.locator("rp").first.is_visible()  # brackets only where ruby is not supported
-    page.get_by_role("button", name="読みやすくする").click()
-    page.get_by_role("button", name="ふりがな").click()
-    assert not ruby.locator("rt").is_visible()
-    page.close()
+    with visit(browser, server.url + "lessons/dengen-to-botan/", PHONE) as (page, _):
+        ruby = page.locator(".lesson-body ruby").first
+        base, reading = ruby.bounding_box(), ruby.locator("rt").bounding_box()
+        assert reading and reading["height"] > 0 and reading["y"] + reading["height"] <= base["y"] + base["height"] / 2
+        assert not ruby.locator("rp").first.is_visible()  # brackets only where ruby is not supported
+        page.get_by_role("button", name="読みやすくする").click()
+        page.get_by_role("button", name="ふりがな").click()
+        assert not ruby.locator("rt").is_visible()
 
 
 def test_text_size_and_contrast_survive_reload_and_moving_to_another_page(sample_site, browser):
     server, _ = sample_site
-    page = open_page(browser, server, "lessons/denwa-no-kakekata/", PHONE)
+    page = own_page(browser, server, "lessons/denwa-no-kakekata/", PHONE)
     def body_size():
         return page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lesson-step')).fontSize)")
     before = body_size()
@@ -126,12 +159,12 @@ def test_text_size_and_contrast_survive_reload_and_moving_to_another_page(sample
     assert page.evaluate("[document.documentElement.dataset.textSize, document.documentElement.dataset.contrast]") == ["3", "high"]
     page.get_by_role("button", name="Reading aids").click()
     assert page.get_by_role("button", name="Double").get_attribute("aria-pressed") == "true"
-    page.close()
+    page.context.close()
 
 
 def test_the_phone_choice_is_remembered_across_lessons(sample_site, browser):
     server, _ = sample_site
-    page = open_page(browser, server, "lessons/denwa-no-kakekata/", PHONE)
+    page = own_page(browser, server, "lessons/denwa-no-kakekata/", PHONE)
     android = page.locator(".phone-panel[data-phone=android]").first
     iphone = page.locator(".phone-panel[data-phone=iphone]").first
     assert android.is_visible() and not iphone.is_visible()
@@ -144,25 +177,23 @@ def test_the_phone_choice_is_remembered_across_lessons(sample_site, browser):
     page.get_by_role("tab", name="iPhone").first.focus()
     page.keyboard.press("ArrowRight")  # arrow keys move between tabs
     assert page.locator(".phone-panel[data-phone=android]").first.is_visible()
-    page.close()
+    page.context.close()
 
 
 def test_answers_open_on_request(sample_site, browser):
     server, _ = sample_site
-    page = open_page(browser, server, "lessons/denwa-no-kakekata/", PHONE)
-    answer = page.locator(".check-answer p").first
-    assert not answer.is_visible()
-    page.locator(".check-answer summary").first.click()
-    assert answer.is_visible() and "緑" in answer.inner_text()
-    page.close()
+    with visit(browser, server.url + "lessons/denwa-no-kakekata/", PHONE) as (page, _):
+        answer = page.locator(".check-answer p").first
+        assert not answer.is_visible()
+        page.locator(".check-answer summary").first.click()
+        assert answer.is_visible() and "緑" in answer.inner_text()
 
 
 def test_read_aloud_is_offered_only_where_the_browser_can_speak(sample_site, browser):
     server, _ = sample_site
-    page = open_page(browser, server, "lessons/chizu-apuri/", PHONE)
-    assert page.evaluate("!!window.speechSynthesis")  # Chromium has speech synthesis
-    assert page.get_by_role("button", name="読み上げる").is_visible()
-    page.close()
+    with visit(browser, server.url + "lessons/chizu-apuri/", PHONE) as (page, _):
+        assert page.evaluate("!!window.speechSynthesis")  # Chromium has speech synthesis
+        assert page.get_by_role("button", name="読み上げる").is_visible()
     context = browser.new_context(viewport=PHONE)
     context.add_init_script("Object.defineProperty(window, 'speechSynthesis', {get: () => undefined})")
     page = context.new_page()
@@ -213,7 +244,7 @@ def _printed(text: str, page: str, gap: int = 12) -> bool:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_printing_a_lesson_gives_an_a4_large_print_handout(sample_site, browser, slug):
     server, _ = sample_site
-    page = open_page(browser, server, f"lessons/{slug}/", PHONE)
+    page = own_page(browser, server, f"lessons/{slug}/", PHONE)
     steps = page.evaluate("""() => [...document.querySelectorAll('.lesson-step')]
         .filter(li => !li.closest('[hidden]')).map(li => {
             const c = li.cloneNode(true); c.querySelectorAll('rt, rp').forEach(r => r.remove()); return c.textContent; })""")
@@ -221,7 +252,7 @@ def test_printing_a_lesson_gives_an_a4_large_print_handout(sample_site, browser,
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lesson-step')).fontSize)") >= 14 * 96 / 72 - 0.01
     assert page.evaluate("getComputedStyle(document.querySelector('.lesson-step')).breakInside") == "avoid"
     pages = read_pdf(page.pdf(format="A4"))
-    page.close()
+    page.context.close()
     assert 1 <= len(pages) <= len(steps) + 3
     assert all(abs(p.width - 595.92) < 1 and abs(p.height - 842.88) < 1 for p in pages)  # A4 in points
     texts = [_squash(p.text) for p in pages]

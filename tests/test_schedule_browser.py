@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from browser import DESKTOP, PHONE, RequestLog, assert_clean
+from browser import DESKTOP, PHONE, audit, describe, visit
 from conftest import StaticServer, free_port
 
 pytestmark = pytest.mark.browser
@@ -27,58 +27,53 @@ PAGES = [
 @pytest.mark.parametrize("path", PAGES)
 def test_schedule_page_is_accessible(sample_site, browser, path, viewport):
     server, _ = sample_site
-    page = browser.new_page(viewport=viewport)
-    log = RequestLog(page, server.url)
-    page.goto(server.url + path, wait_until="networkidle")
-    assert page.evaluate("document.documentElement.lang") == ("en" if path.startswith("en/") else "ja")
-    assert_clean(page, log)
-    small = page.evaluate("""() => [...document.querySelectorAll('.classes a, .classes button')]
-        .filter(a => !a.closest('table') && a.getBoundingClientRect().width > 0)
-        .filter(a => a.getBoundingClientRect().height < 44 || a.getBoundingClientRect().width < 44)
-        .map(a => a.textContent.trim())""")
-    assert not small, f"controls smaller than 44x44: {small}"
-    page.close()
+    with visit(browser, server.url + path, viewport) as (page, log):
+        assert page.evaluate("document.documentElement.lang") == ("en" if path.startswith("en/") else "ja")
+        violations = audit(page)
+        assert not violations, describe(violations)
+        assert not log.failed and not log.foreign, (log.failed, log.foreign)
+        small = page.evaluate("""() => [...document.querySelectorAll('.classes a, .classes button')]
+            .filter(a => !a.closest('table') && a.getBoundingClientRect().width > 0)
+            .filter(a => a.getBoundingClientRect().height < 44 || a.getBoundingClientRect().width < 44)
+            .map(a => a.textContent.trim())""")
+        assert not small, f"controls smaller than 44x44: {small}"
 
 
 def test_upcoming_and_past_follow_the_build_date_and_cancellation_stays_visible(sample_site, browser):
     server, _ = sample_site
-    page = browser.new_page(viewport=PHONE)
-    page.goto(server.url + "classes/")
-    upcoming = page.locator("#upcoming + ul .class-occ__when time").evaluate_all("els => els.map(e => e.dateTime)")
-    assert upcoming and all(d[:10] >= "2026-11-20" for d in upcoming)
-    cancelled = page.locator(".class-occ--cancelled")
-    assert cancelled.count() == 1
-    assert "【中止】" in cancelled.inner_text()
-    assert cancelled.locator("del").count() == 1
-    assert page.locator(".class-occ--cancelled del").evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
-    page.goto(server.url + "classes/past/")
-    past = page.locator(".class-occ__when time").evaluate_all("els => els.map(e => e.dateTime)")
-    assert past and all(d[:10] < "2026-11-20" for d in past)
-    page.close()
+    with visit(browser, server.url + "classes/", PHONE) as (page, _):
+        upcoming = page.locator("#upcoming + ul .class-occ__when time").evaluate_all("els => els.map(e => e.dateTime)")
+        assert upcoming and all(d[:10] >= "2026-11-20" for d in upcoming)
+        cancelled = page.locator(".class-occ--cancelled")
+        assert cancelled.count() == 1
+        assert "【中止】" in cancelled.inner_text()
+        assert cancelled.locator("del").count() == 1
+        assert page.locator(".class-occ--cancelled del").evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
+        page.goto(server.url + "classes/past/")
+        past = page.locator(".class-occ__when time").evaluate_all("els => els.map(e => e.dateTime)")
+        assert past and all(d[:10] < "2026-11-20" for d in past)
 
 
 def test_course_page_offers_subscription_download_and_event_data(sample_site, browser):
     server, out = sample_site
-    page = browser.new_page(viewport=PHONE)
-    page.goto(server.url + "classes/hajimete-sumaho/")
-    webcal = page.locator("a[href^='webcal://']").first.get_attribute("href")
-    assert webcal == f"webcal://127.0.0.1:{server.port}/calendar/hajimete-sumaho.ics"
-    download = page.locator("a[download][href$='hajimete-sumaho.ics']").first
-    response = page.request.get(server.url + "calendar/hajimete-sumaho.ics")
-    assert response.ok and response.body().startswith(b"BEGIN:VCALENDAR")
-    assert page.evaluate("href => new URL(href, location.href).href", download.get_attribute("href")) == \
-        server.url + "calendar/hajimete-sumaho.ics"
-    data = json.loads(page.locator("script[type='application/ld+json']").text_content())
-    events = data["@graph"]
-    assert len(events) == 8
-    status = {e["startDate"][:10]: e["eventStatus"].rsplit("/", 1)[1] for e in events}
-    assert status["2026-11-24"] == "EventCancelled"
-    assert status["2026-12-10"] == "EventRescheduled"
-    moved = next(e for e in events if e["startDate"].startswith("2026-12-10"))
-    assert moved["previousStartDate"].startswith("2026-12-08T10:00")
-    assert events[0]["offers"]["price"] == 0 and events[0]["location"]["address"]["streetAddress"]
-    assert events[0]["eventAttendanceMode"].endswith("OfflineEventAttendanceMode")
-    page.close()
+    with visit(browser, server.url + "classes/hajimete-sumaho/", PHONE) as (page, _):
+        webcal = page.locator("a[href^='webcal://']").first.get_attribute("href")
+        assert webcal == f"webcal://127.0.0.1:{server.port}/calendar/hajimete-sumaho.ics"
+        download = page.locator("a[download][href$='hajimete-sumaho.ics']").first
+        response = page.request.get(server.url + "calendar/hajimete-sumaho.ics")
+        assert response.ok and response.body().startswith(b"BEGIN:VCALENDAR")
+        assert page.evaluate("href => new URL(href, location.href).href", download.get_attribute("href")) == \
+            server.url + "calendar/hajimete-sumaho.ics"
+        data = json.loads(page.locator("script[type='application/ld+json']").text_content())
+        events = data["@graph"]
+        assert len(events) == 8
+        status = {e["startDate"][:10]: e["eventStatus"].rsplit("/", 1)[1] for e in events}
+        assert status["2026-11-24"] == "EventCancelled"
+        assert status["2026-12-10"] == "EventRescheduled"
+        moved = next(e for e in events if e["startDate"].startswith("2026-12-10"))
+        assert moved["previousStartDate"].startswith("2026-12-08T10:00")
+        assert events[0]["offers"]["price"] == 0 and events[0]["location"]["address"]["streetAddress"]
+        assert events[0]["eventAttendanceMode"].endswith("OfflineEventAttendanceMode")
 
 
 def _twenty_session_repo(repo):

@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import DESKTOP, PHONE, RequestLog, axe_violations, describe
-from conftest import TODAY, StaticServer, free_port
+from browser import DESKTOP, PHONE, audit, axe_violations, describe, tab, visit
+from conftest import SERVER_SETTINGS_COOKIE, TODAY, StaticServer, free_port
 from generator.search import normalise
+from generator.server_config import CSP
 from generator.search.normalise import encode
 from test_search_cli import GREAT_WAVES, HOKUSAI_QUERIES, corpus_repo, hokusai_ids, records
 
@@ -32,9 +33,9 @@ def corpus_site(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    page = browser.new_page(viewport=PHONE)
+    page = tab(browser, PHONE)
     yield page
-    page.close()
+    page.goto("about:blank")
 
 
 def ask(page, server, query: str, lang: str = "ja") -> list[str]:
@@ -170,7 +171,7 @@ def test_nothing_found_says_so_kindly_and_suggests(corpus_site, page):
 
 def test_keyboard_alone_from_the_header_box_to_an_item(corpus_site, browser):
     server, _, root = corpus_site
-    page = browser.new_page(viewport=DESKTOP)
+    page = tab(browser, DESKTOP)
     page.goto(server.url + "lessons/")
     for _ in range(30):  # Tab until the header's search box has focus
         page.keyboard.press("Tab")
@@ -192,7 +193,7 @@ def test_keyboard_alone_from_the_header_box_to_an_item(corpus_site, browser):
     page.keyboard.press("Enter")
     page.wait_for_url("**/items/**")
     assert page.url.rstrip("/").split("/")[-1] in hokusai_ids(root)
-    page.close()
+    page.goto("about:blank")
 
 
 def test_typing_on_the_search_page_updates_results_and_address(corpus_site, page):
@@ -219,7 +220,7 @@ def test_the_header_box_works_without_javascript(corpus_site, browser):
 
 def test_at_320px_nothing_overflows_and_targets_are_large(corpus_site, browser):
     server, _, _ = corpus_site
-    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page = tab(browser, {"width": 320, "height": 640})
     ask(page, server, "富士")
     open_filters(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -228,7 +229,7 @@ def test_at_320px_nothing_overflows_and_targets_are_large(corpus_site, browser):
                      ".search-more__button"):
         for box in [e.bounding_box() for e in page.query_selector_all(selector) if e.is_visible()]:
             assert box["height"] >= 44 and box["width"] >= 44, selector
-    page.close()
+    page.goto("about:blank")
 
 
 def test_more_results_on_request(corpus_site, page):
@@ -246,20 +247,17 @@ def test_more_results_on_request(corpus_site, page):
                                   "items/hokusai-fugaku36-01/"])
 def test_accessible_and_self_contained(corpus_site, browser, path, viewport):
     server, _, _ = corpus_site
-    page = browser.new_page(viewport=viewport)
-    log = RequestLog(page, server.url)
-    page.goto(server.url + path, wait_until="networkidle")
-    if "search/" in path:
-        wait_for_answer(page)
+    with visit(browser, server.url + path, viewport) as (page, log):
         toggle = page.locator("#search-filters-toggle")
-        if toggle.is_visible():
+        if "search/" in path and toggle.is_visible():
             toggle.click()
             page.locator(".search-filter__option").first.wait_for()
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    assert not log.foreign, log.foreign
-    assert not log.failed, log.failed
-    page.close()
+            violations = axe_violations(page)  # the page as the reader has changed it
+        else:
+            violations = audit(page)
+        assert not violations, describe(violations)
+        assert not log.foreign, log.foreign
+        assert not log.failed, log.failed
 
 
 def test_item_page_lists_related_items_of_the_same_series(corpus_site, page):
@@ -274,37 +272,21 @@ def test_item_page_lists_related_items_of_the_same_series(corpus_site, page):
 def test_search_works_under_the_site_s_content_security_policy(corpus_site, browser):
     """The CSP the build's server settings send (script-src 'self' 'wasm-unsafe-eval'): no
     inline script, Pagefind's WebAssembly allowed, nothing else."""
-    import functools
-    import http.server
-    import threading
-
-    from generator.server_config import CSP
-
-    _, out, _ = corpus_site
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", CSP)
-            super().end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), functools.partial(Handler, directory=str(out)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    server, _, _ = corpus_site
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{"name": SERVER_SETTINGS_COOKIE, "value": "on", "url": server.url}])  # the settings' headers
     try:
-        page = browser.new_page(viewport=PHONE)
+        page = context.new_page()
         violations = []
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/?q={quote('北斎')}")
+        response = page.goto(f"{server.url}search/?q={quote('北斎')}")
+        assert response.headers.get("content-security-policy") == CSP
         page.locator(".search-result").first.wait_for()  # (a locator wait: no eval under this CSP)
         # (the count is written once the first page of results is shown: wait for it)
         page.locator("#search-status", has_text="32").wait_for()
         assert not violations, violations
-        page.close()
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        context.close()
 
 
 def test_japanese_text_in_english_results_is_marked_as_japanese(corpus_site, page):
