@@ -87,10 +87,13 @@ ENUMERATE_JS = """(info) => {
 }"""
 
 # A real viewer on one info.json: open it, zoom to the most the viewer allows and visit the
-# corners and the middle, waiting at each for every tile to load.
+# corners and the middle, waiting at each for every tile to load. Builds from 5 on draw with
+# canvas 2D, as 4.1.1 does: which tiles a viewer asks for does not depend on how it draws them,
+# and WebGL without a GPU (headless Chromium draws it in software) is slow.
 ZOOM_JS = """async (infoUrl) => {
+  const drawer = parseInt(OpenSeadragon.version.major, 10) >= 5 ? {drawer: 'canvas'} : {};
   const viewer = OpenSeadragon({element: document.getElementById('v'), tileSources: infoUrl, animationTime: 0,
-                                showNavigationControl: false, immediateRender: false});
+                                showNavigationControl: false, immediateRender: false, ...drawer});
   await new Promise((ok, fail) => {
     viewer.addOnceHandler('open', ok);
     viewer.addOnceHandler('open-failed', (e) => fail(new Error('open failed: ' + e.message)));
@@ -151,37 +154,42 @@ class TileLog:
 def check_in_viewers(browser, origin: str, site: Path, infos: list[Path]) -> dict[str, dict[str, int]]:
     """Open each info.json in every OpenSeadragon build in use; per build: the tile URLs it
     computes (all present as files?), those a real viewer asked for zoomed to the most and at
-    the corners, the failures, and whether full resolution was asked for. Asserts none fails."""
+    the corners, the failures, and whether full resolution was asked for. Asserts none fails.
+    The builds run side by side, each in a page of its own, on one image at a time."""
     import json
 
     from generator.iiif.viewer_requests import true_levels
 
-    stats = {}
-    for version in OSD_BUILDS:
-        page = osd_page(browser, origin, version)
-        log = TileLog(page)
-        computed = present = asked = 0
-        for path in infos:
-            info = json.loads(path.read_text(encoding="utf-8"))
-            folder, service = path.parent, info["id"].rstrip("/") + "/"
+    pages = {version: osd_page(browser, origin, version) for version in OSD_BUILDS}
+    logs = {version: TileLog(page) for version, page in pages.items()}
+    counts = {version: {"computed": 0, "present": 0} for version in OSD_BUILDS}
+    for path in infos:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        folder, service = path.parent, info["id"].rstrip("/") + "/"
+        truth = true_levels(info["width"], info["height"], info["tiles"][0]["scaleFactors"])
+        wanted = {}
+        for version, page in pages.items():
             levels = page.evaluate(ENUMERATE_JS, info)
             urls = {u for level in levels for u in level}
             assert all(u.startswith(service) for u in urls), version
             files = {u[len(service):] for u in urls}
             missing = sorted(f for f in files if not (folder / f).is_file())
             assert not missing, f"OpenSeadragon {version}, {path.relative_to(site)}: no file for {missing[:5]}"
-            truth = true_levels(info["width"], info["height"], info["tiles"][0]["scaleFactors"])
             assert len(levels) == len(truth), f"OpenSeadragon {version} reads {len(levels)} levels, not {len(truth)}"
-            top = {u[len(service):] for u in levels[-1]}
-            computed += len(files)
-            present += len(files) - len(missing)
-            page.evaluate(ZOOM_JS, origin + path.relative_to(site).as_posix())
-            got = log.under(info["id"])
-            asked += len(got)
+            wanted[version] = files, {u[len(service):] for u in levels[-1]}
+            counts[version]["computed"] += len(files)
+            counts[version]["present"] += len(files) - len(missing)
+            page.evaluate(f"(url) => {{ window.__zoomed = ({ZOOM_JS})(url); }}", origin + path.relative_to(site).as_posix())
+        for version, page in pages.items():
+            page.evaluate("() => window.__zoomed")  # this build has been everywhere and every tile is in
+            files, top = wanted[version]
+            got = logs[version].under(info["id"])
             assert got <= files, f"OpenSeadragon {version} asked for tiles it does not compute: {sorted(got - files)[:5]}"
             assert got & top, f"OpenSeadragon {version} never asked for full resolution of {path.relative_to(site)}"
+    stats = {}
+    for version, page in pages.items():
+        log = logs[version]
         assert not log.failed, f"OpenSeadragon {version}: {log.failed[:5]}"
-        stats[version] = {"images": len(infos), "computed": computed, "present": present, "asked": len(set(log.asked)),
-                          "failed": len(log.failed)}
+        stats[version] = {"images": len(infos), **counts[version], "asked": len(set(log.asked)), "failed": len(log.failed)}
         page.close()
     return stats

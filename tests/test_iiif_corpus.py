@@ -1,41 +1,22 @@
-"""The shared corpus (31 real prints) as IIIF: built once for this module, then every info.json
-checked against the tiles on disk as each OpenSeadragon build in use reads it, a few
-representative scans opened in the real builds in Chromium, and every manifest and
-collection parsed by iiif-prezi3 and validated against the Presentation 3 schema."""
+"""The shared corpus (31 real prints) as IIIF, in the site the search tests build once a session
+(the sample with the corpus imported): every info.json checked against the tiles on disk as
+each OpenSeadragon build in use reads it, a few representative scans opened in the real builds
+in Chromium, and every manifest and collection parsed by iiif-prezi3 and validated against the
+Presentation 3 schema."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from conftest import CORPUS, TODAY, StaticServer, copy_repo, free_port
+from conftest import CORPUS
 from generator.iiif.viewer_requests import OSD_VERSIONS, level_problems, static_paths, tile_paths
 from iiif_repo import check_in_viewers
 from test_iiif_manifests import assert_valid_documents
+from test_search_browser import corpus_site  # noqa: F401 (the sample and the corpus, built once a session)
 
 pytestmark = [pytest.mark.corpus,
               pytest.mark.skipif(not (CORPUS / "items.csv").exists(), reason=f"the shared corpus is not at {CORPUS}")]
-CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
-
-
-@pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory):
-    from generator.cli import main
-
-    repo = copy_repo(tmp_path_factory.mktemp("corpus") / "repo")
-    assert main(["import", "--root", str(repo), str(CORPUS / "items.csv"), "--images", str(CORPUS),
-                 "--rights", CC0]) == 0
-    port = free_port()
-    out = repo.parent / "site"
-    done = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(repo), "--out", str(out),
-                           "--site-url", f"http://127.0.0.1:{port}/", "--today", TODAY, "--quiet"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    server = StaticServer(out, port)
-    yield server, out
-    server.close()
 
 
 def corpus_infos(out):
@@ -44,8 +25,8 @@ def corpus_infos(out):
     return infos
 
 
-def test_every_info_json_against_the_tiles_on_disk(corpus_site, capsys):
-    _, out = corpus_site
+def test_every_info_json_against_the_tiles_on_disk(corpus_site, capsys):  # noqa: F811
+    _, out, _ = corpus_site
     counts = {v: [0, 0] for v in OSD_VERSIONS}
     for path in corpus_infos(out):
         info = json.loads(path.read_text(encoding="utf-8"))
@@ -63,10 +44,10 @@ def test_every_info_json_against_the_tiles_on_disk(corpus_site, capsys):
 
 
 @pytest.mark.browser
-def test_representative_scans_in_each_build(corpus_site, browser, capsys):
+def test_representative_scans_in_each_build(corpus_site, browser, capsys):  # noqa: F811
     """The largest and the smallest print, and one between: the two scan sizes of the corpus
     (about 3,900 and 1,900 px wide) give 4- and 3-level pyramids."""
-    server, out = corpus_site
+    server, out, _ = corpus_site
     by_width = sorted(corpus_infos(out), key=lambda p: json.loads(p.read_text())["width"])
     chosen = [by_width[0], by_width[len(by_width) // 2], by_width[-1]]
     stats = check_in_viewers(browser, server.url, out, chosen)
@@ -75,6 +56,6 @@ def test_representative_scans_in_each_build(corpus_site, browser, capsys):
             print(f"\ncorpus ({len(chosen)} scans), OpenSeadragon {version}: {s}")
 
 
-def test_manifests_and_collections_parse_and_validate(corpus_site):
-    _, out = corpus_site
+def test_manifests_and_collections_parse_and_validate(corpus_site):  # noqa: F811
+    _, out, _ = corpus_site
     assert_valid_documents(out, manifests=31 + 4)
