@@ -77,7 +77,7 @@ def test_the_address_keeps_the_view_and_opening_it_shows_the_same_region(sample_
     shows(page, region)
     assert "iiif-content" not in page.url
     again = context.new_page()
-    again.goto(page.url, wait_until="networkidle")
+    again.goto(page.url)
     again.wait_for_selector("[data-viewer][data-ready=true]")
     settle(again)
     shows(again, region)
@@ -123,7 +123,7 @@ def test_share_copies_a_content_state_link_that_opens_the_same_view(sample_site,
     assert_clean(page, log)
 
     opened = context.new_page()
-    opened.goto(link, wait_until="networkidle")
+    opened.goto(link)
     opened.wait_for_selector("[data-viewer][data-ready=true]")
     settle(opened)
     shows(opened, region)
@@ -155,7 +155,7 @@ def test_on_a_phone_share_hands_the_link_to_the_system_share_sheet(sample_site, 
     context.add_init_script("navigator.share = (data) => { window.__shared = data; return Promise.resolve(); };")
     page = context.new_page()
     log = RequestLog(page, server.url)
-    page.goto(server.url + "en/" + MAP, wait_until="networkidle")
+    page.goto(server.url + "en/" + MAP)
     page.wait_for_selector("[data-viewer][data-ready=true]")
     page.get_by_role("button", name="Zoom in").tap()
     settle(page)
@@ -180,7 +180,7 @@ def test_a_content_state_from_elsewhere_opens_its_canvas_and_region(sample_site,
     now = shows(page, region)
     assert "裏" in now["status"], "the second image, the back, is shown"
     # The page's own fragment names the image too.
-    page.goto(server.url + TWO_SCANS + "#image=2&xywh=" + ",".join(map(str, region)), wait_until="networkidle")
+    page.goto(server.url + TWO_SCANS + "#image=2&xywh=" + ",".join(map(str, region)))
     page.wait_for_selector("[data-viewer][data-ready=true]")
     settle(page)
     assert "裏" in shows(page, region)["status"]

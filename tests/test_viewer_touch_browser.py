@@ -13,14 +13,20 @@ pytestmark = pytest.mark.browser
 MAP = "items/edo-kiriezu-kojimachi/"  # the generated 12,000 x 9,000 sample map
 TOUCH_PHONE = dict(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
 
-VIEW = """() => {
-    const v = document.querySelector('[data-viewer]').osd.viewport;
-    const c = v.getCenter(true);
-    return {x: c.x, y: c.y, zoom: v.getZoom(true), scrollY: window.scrollY, scale: visualViewport.scale};
-}"""
-SETTLED = """() => {
-    const v = document.querySelector('[data-viewer]').osd;
-    return !v.isAnimating || !v.isAnimating();
+# The view once the picture and the page have stopped moving (a fling can run on): the viewer
+# not animating, and nothing moved for 200 ms and two frames drawn.
+SETTLE = """async () => {
+    const osd = document.querySelector('[data-viewer]').osd;
+    const view = () => { const c = osd.viewport.getCenter(true);
+        return {x: c.x, y: c.y, zoom: osd.viewport.getZoom(true), scrollY: window.scrollY, scale: visualViewport.scale}; };
+    let last = JSON.stringify(view()), since = performance.now(), frames = 0;
+    for (const end = performance.now() + 20000; performance.now() < end;) {
+        await new Promise(r => requestAnimationFrame(r));
+        const now = JSON.stringify(view());
+        if (now !== last || (osd.isAnimating && osd.isAnimating())) { last = now; since = performance.now(); frames = 0; }
+        else if (++frames >= 2 && performance.now() - since >= 200) break;
+    }
+    return view();
 }"""
 
 
@@ -28,7 +34,7 @@ def open_viewer(browser, server, path, **context_options):
     context = browser.new_context(**context_options)
     page = context.new_page()
     log = RequestLog(page, server.url)
-    page.goto(server.url + path, wait_until="networkidle")
+    page.goto(server.url + path)
     page.wait_for_selector("[data-viewer][data-ready=true]")
     return context, page, log
 
@@ -50,17 +56,8 @@ def stage_center(page) -> tuple[float, float]:
 
 
 def settle(page) -> dict:
-    """The view once the picture and the page have stopped moving (a fling can run on)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(SETTLED)
-    last = page.evaluate(VIEW)
-    for _ in range(40):
-        page.wait_for_timeout(150)
-        now = page.evaluate(VIEW)
-        if now == last:
-            break
-        last = now
-    return last
+    """The view once the picture and the page have stopped moving (SETTLE)."""
+    return page.evaluate(SETTLE)
 
 
 def test_one_finger_scrolls_the_page_past_the_viewer_and_two_fingers_zoom(sample_site, browser):
