@@ -79,8 +79,15 @@ def warm_word(cache: Path) -> str | None:
     catalogue; the first in index order among them), for the price of one small index
     piece and a result or few."""
     with catalog.open_index(cache).reader() as reader:
-        held = [(sum(reader.doc_frequency(field, term) for field in catalog.TEXT_FIELDS),
-                 normalise.encode(term.decode("utf-8"))) for term, _info in reader.iter_field("title")]
+        def live(field: str, term: bytes) -> int:
+            # Documents that hold the term now: an updated catalogue still counts replaced
+            # documents in its statistics until it is merged, a clean build's does not.
+            if (field, term) not in reader:
+                return 0
+            return sum(1 for doc in reader.postings(field, term).all_ids() if not reader.is_deleted(doc))
+
+        held = [(sum(live(field, term) for field in catalog.TEXT_FIELDS), normalise.encode(term.decode("utf-8")))
+                for term, _info in reader.iter_field("title") if live("title", term)]
     return min(held)[1] if held else None
 
 
