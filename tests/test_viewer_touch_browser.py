@@ -13,8 +13,13 @@ pytestmark = pytest.mark.browser
 MAP = "items/edo-kiriezu-kojimachi/"  # the generated 12,000 x 9,000 sample map
 TOUCH_PHONE = dict(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
 
+# The viewer is ready and every tile of its first view is in (the gestures start from a still picture).
+FIRST_VIEW = """() => {
+    const viewer = document.querySelector('[data-viewer][data-ready=true]'), image = viewer && viewer.osd.world.getItemAt(0);
+    return !!image && image.getFullyLoaded();
+}"""
 # The view once the picture and the page have stopped moving (a fling can run on): the viewer
-# not animating, and nothing moved for 200 ms and two frames drawn.
+# not animating, and nothing moved for 300 ms and three frames drawn.
 SETTLE = """async () => {
     const osd = document.querySelector('[data-viewer]').osd;
     const view = () => { const c = osd.viewport.getCenter(true);
@@ -24,7 +29,7 @@ SETTLE = """async () => {
         await new Promise(r => requestAnimationFrame(r));
         const now = JSON.stringify(view());
         if (now !== last || (osd.isAnimating && osd.isAnimating())) { last = now; since = performance.now(); frames = 0; }
-        else if (++frames >= 2 && performance.now() - since >= 200) break;
+        else if (++frames >= 3 && performance.now() - since >= 300) break;
     }
     return view();
 }"""
@@ -35,7 +40,7 @@ def open_viewer(browser, server, path, **context_options):
     page = context.new_page()
     log = RequestLog(page, server.url)
     page.goto(server.url + path)
-    page.wait_for_selector("[data-viewer][data-ready=true]")
+    page.wait_for_function(FIRST_VIEW)
     return context, page, log
 
 
