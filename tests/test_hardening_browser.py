@@ -12,7 +12,7 @@ from generator.server_config import CSP
 
 pytestmark = pytest.mark.browser
 
-AT_ONCE = 6  # pages loading at the same time: each waits for its network to go quiet, not for the others
+AT_ONCE = 6  # tabs loading pages at the same time: each waits for its network to go quiet, not for the others
 
 
 def _pages(out):
@@ -50,27 +50,32 @@ def test_every_page_works_under_strict_csp(sample_site, browser):
         assert refused == [None, "script-src-elem"], refused
         page.close()
 
-        def start(path):
-            page = context.new_page()
+        def start(page, path):
             errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            def on_error(exc):
+                errors.append(str(exc))
+
+            page.on("pageerror", on_error)
             log = RequestLog(page, url)
             page.goto(url + path, wait_until="commit")
-            return path, page, errors, log
+            return path, page, (errors, on_error), log
 
-        waiting = deque(start(path) for path in pages[:AT_ONCE])
-        following = iter(pages[AT_ONCE:])
+        following = iter(pages)
+        waiting = deque(start(page, path) for page, path in zip([context.new_page() for _ in range(AT_ONCE)], following))
         while waiting:
-            path, page, errors, log = waiting.popleft()
+            path, page, (errors, on_error), log = waiting.popleft()
             # Loaded, and no request for half a second: what the page's scripts fetch late is in.
             page.wait_for_load_state("networkidle")
             violations = page.evaluate("window.__csp")
             if violations or log.foreign or errors or log.failed:
                 problems.append(f"{path}: csp={violations} foreign={log.foreign} errors={errors} failed={log.failed}")
-            page.close()
+            page.goto("about:blank")  # the tab goes on to another page
+            log.stop()
+            page.remove_listener("pageerror", on_error)
             nxt = next(following, None)
             if nxt is not None:
-                waiting.append(start(nxt))
+                waiting.append(start(page, nxt))
     finally:
         context.close()
     assert not problems, "\n".join(problems)
