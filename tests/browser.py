@@ -62,9 +62,9 @@ def tab(browser, viewport: dict, aids: dict | None = None):
 @contextlib.contextmanager
 def visit(browser, url: str, viewport: dict, aids: dict | None = None):
     """url in the session's tab for this size and these aids (see tab), once loaded and ready
-    (READY). Yields (page, requests). For tests of one page at a time; a test that needs a
-    choice remembered from page to page, or changes how pages are shown (print media,
-    permissions), uses open_page."""
+    (READY). Yields (page, requests). For tests of one page at a time (print it inside
+    printing()); a test that needs a choice remembered from page to page, or other context
+    settings (permissions, touch, scripts off), uses open_page."""
     page = tab(browser, viewport, aids)
     log = RequestLog(page, url)
     try:
@@ -74,6 +74,16 @@ def visit(browser, url: str, viewport: dict, aids: dict | None = None):
     finally:
         log.stop()
         page.goto("about:blank")  # nothing of this page runs on while other tests do
+
+
+@contextlib.contextmanager
+def printing(page):
+    """The page as it prints (CSS print media) inside the block, as on screen again after it."""
+    page.emulate_media(media="print")
+    try:
+        yield page
+    finally:
+        page.emulate_media(media="null")
 
 
 def axe_violations(page) -> list[dict]:

@@ -13,7 +13,7 @@ import unicodedata
 
 import pytest
 
-from browser import AIDS_ON, DESKTOP, PHONE, open_page
+from browser import AIDS_ON, DESKTOP, PHONE, open_page, printing, visit
 from pdftext import read_pdf
 from test_a11y_site_browser import expect, records
 
@@ -84,16 +84,13 @@ expect("lessons", len(HANDOUTS))
 @records("lessons")
 def test_the_handout_prints_both_phones_and_starts_the_steps_on_the_first_sheet(sample_site, browser, slug, sheets):
     server, _ = sample_site
-    context, page, _ = open_page(browser, server.url + f"lessons/{slug}/", PHONE)
-    try:
+    with visit(browser, server.url + f"lessons/{slug}/", PHONE) as (page, _):
         assert page.locator(".phone-panel[data-phone=iphone]").first.is_hidden()  # on screen: the chosen phone only
-        page.emulate_media(media="print")
-        steps = visible_texts(page, ".lesson-step")  # in print: every phone's
-        titles = visible_texts(page, ".phone-panel__title")
-        assert "Android のとき" in titles and "iPhone のとき" in titles
-        pages = read_pdf(page.pdf(format="A4", prefer_css_page_size=True))
-    finally:
-        context.close()
+        with printing(page):
+            steps = visible_texts(page, ".lesson-step")  # in print: every phone's
+            titles = visible_texts(page, ".phone-panel__title")
+            assert "Android のとき" in titles and "iPhone のとき" in titles
+            pages = read_pdf(page.pdf(format="A4", prefer_css_page_size=True))
     assert 1 <= len(pages) <= sheets, f"{len(pages)} sheets"
     assert all(abs(p.width - 595.92) < 1.5 and abs(p.height - 842.88) < 1.5 for p in pages)  # A4 portrait
     texts = [squash(p.text) for p in pages]
@@ -113,8 +110,7 @@ expect("classes", 2)
 @records("classes")
 def test_a_course_shows_its_next_class_first_and_folds_the_finished_ones(sample_site, browser, path):
     server, _ = sample_site
-    context, page, _ = open_page(browser, server.url + path, PHONE)
-    try:
+    with visit(browser, server.url + path, PHONE) as (page, _):
         assert page.locator(".course-next time").get_attribute("datetime").startswith("2026-12-01")
         coming = page.locator("#sessions + ul .class-occ__when time").evaluate_all("els => els.map(e => e.dateTime)")
         assert coming and coming == sorted(coming) and all(d[:10] >= TODAY for d in coming)
@@ -128,8 +124,6 @@ def test_a_course_shows_its_next_class_first_and_folds_the_finished_ones(sample_
             document.querySelector('details.class-past')) & Node.DOCUMENT_POSITION_FOLLOWING""")
         past.locator("summary").click()
         assert past.locator("li").first.is_visible()
-    finally:
-        context.close()
 
 
 MONTH_VIEWS = [("phone", PHONE, None, "list"), ("phone-aids-on", PHONE, AIDS_ON, "list"),
@@ -141,8 +135,7 @@ expect("classes", len(MONTH_VIEWS))
 @records("classes")
 def test_the_month_is_a_list_on_phones_and_a_table_on_wide_screens(sample_site, browser, viewport, aids, shown):
     server, _ = sample_site
-    context, page, _ = open_page(browser, server.url + "classes/2026-11/", viewport, aids)
-    try:
+    with visit(browser, server.url + "classes/2026-11/", viewport, aids) as (page, _):
         agenda, table = page.locator(".class-month__agenda"), page.locator(".class-month__table")
         assert (agenda.is_visible(), table.is_visible()) == ((True, False) if shown == "list" else (False, True))
         assert page.locator(".class-month__agenda > li").count() == page.locator(".class-month__table tbody tr").count()
@@ -157,8 +150,6 @@ def test_the_month_is_a_list_on_phones_and_a_table_on_wide_screens(sample_site, 
         assert page.locator(".class-month__contact").is_visible()
         assert not page.locator(".class-month__qr").is_visible()  # the QR code is for paper
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
-    finally:
-        context.close()
 
 
 expect("classes", 2)
@@ -168,15 +159,12 @@ expect("classes", 2)
 @records("classes")
 def test_the_printed_month_is_one_a4_sheet_with_how_to_apply_whom_to_ask_and_a_qr_code(sample_site, browser, path, lang):
     server, _ = sample_site
-    context, page, _ = open_page(browser, server.url + path, PHONE)  # printed from a phone: still the table
-    try:
-        page.emulate_media(media="print")
+    # Printed from a phone: still the table.
+    with visit(browser, server.url + path, PHONE) as (page, _), printing(page):
         assert page.locator(".class-month__table").is_visible() and not page.locator(".class-month__agenda").is_visible()
         qr = page.locator(".class-month__qr img")
         assert qr.is_visible() and qr.evaluate("img => img.complete && img.naturalWidth > 0")
         pages = read_pdf(page.pdf(prefer_css_page_size=True, print_background=True))
-    finally:
-        context.close()
     assert len(pages) == 1, f"the month printed on {len(pages)} sheets"
     assert sorted(round(v) for v in (pages[0].width, pages[0].height)) == [595, 842]
     text = squash(pages[0].text)

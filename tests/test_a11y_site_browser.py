@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import AIDS_ON, DESKTOP, PHONE, audit, axe_version, axe_violations, describe, visit
+from browser import AIDS_ON, DESKTOP, PHONE, audit, axe_version, axe_violations, describe, tab, visit
 from conftest import REPO, free_port
 from generator.render.policy import RESULTS as RESULTS_FILE
 
@@ -520,12 +520,16 @@ expect("not-found", 4)
 @pytest.mark.parametrize("path,lang", [("a/b/c/", "ja"), ("en/x/y/z/", "en")])
 @records("not-found")
 def test_a_missing_page_answers_in_both_languages_from_any_depth(not_found_server, browser, path, lang, viewport):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
+    page = tab(browser, viewport)
     failed = []
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and r.url != not_found_server + path else None)
+
+    def on_response(r):
+        if r.status >= 400 and r.url != not_found_server + path:
+            failed.append(f"{r.status} {r.url}")
+
+    page.on("response", on_response)
     try:
-        response = page.goto(not_found_server + path, wait_until="networkidle")
+        response = page.goto(not_found_server + path)  # (its styles and scripts are in once it has loaded)
         assert response.status == 404
         assert page.evaluate("document.documentElement.lang") == lang
         assert not failed, failed  # its styles and scripts load from this depth
@@ -542,7 +546,8 @@ def test_a_missing_page_answers_in_both_languages_from_any_depth(not_found_serve
         violations = axe_violations(page)
         assert not violations, describe(violations)
     finally:
-        context.close()
+        page.remove_listener("response", on_response)
+        page.goto("about:blank")
 
 
 def test_the_example_server_settings_send_the_404_page(sample_site):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import AIDS_ON, DESKTOP, PHONE, audit, describe, open_page, visit
+from browser import AIDS_ON, DESKTOP, PHONE, audit, describe, open_page, printing, visit
 from pdftext import read_pdf
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,8 @@ def smallest_body_text(page) -> float:
 
 
 def own_page(browser, server, path: str, viewport: dict):
-    """The page at path in a context of its own, for choices kept from page to page and for
-    print (page.context.close() closes both)."""
+    """The page at path in a context of its own, for choices kept from page to page
+    (page.context.close() closes both)."""
     _, page, _ = open_page(browser, server.url + path, viewport)
     return page
 
@@ -244,15 +244,15 @@ def _printed(text: str, page: str, gap: int = 12) -> bool:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_printing_a_lesson_gives_an_a4_large_print_handout(sample_site, browser, slug):
     server, _ = sample_site
-    page = own_page(browser, server, f"lessons/{slug}/", PHONE)
-    steps = page.evaluate("""() => [...document.querySelectorAll('.lesson-step')]
-        .filter(li => !li.closest('[hidden]')).map(li => {
-            const c = li.cloneNode(true); c.querySelectorAll('rt, rp').forEach(r => r.remove()); return c.textContent; })""")
-    page.emulate_media(media="print")
-    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lesson-step')).fontSize)") >= 14 * 96 / 72 - 0.01
-    assert page.evaluate("getComputedStyle(document.querySelector('.lesson-step')).breakInside") == "avoid"
-    pages = read_pdf(page.pdf(format="A4"))
-    page.context.close()
+    with visit(browser, server.url + f"lessons/{slug}/", PHONE) as (page, _):
+        steps = page.evaluate("""() => [...document.querySelectorAll('.lesson-step')]
+            .filter(li => !li.closest('[hidden]')).map(li => {
+                const c = li.cloneNode(true); c.querySelectorAll('rt, rp').forEach(r => r.remove()); return c.textContent; })""")
+        with printing(page):
+            size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lesson-step')).fontSize)")
+            assert size >= 14 * 96 / 72 - 0.01
+            assert page.evaluate("getComputedStyle(document.querySelector('.lesson-step')).breakInside") == "avoid"
+            pages = read_pdf(page.pdf(format="A4"))
     assert 1 <= len(pages) <= len(steps) + 3
     assert all(abs(p.width - 595.92) < 1 and abs(p.height - 842.88) < 1 for p in pages)  # A4 in points
     texts = [_squash(p.text) for p in pages]
