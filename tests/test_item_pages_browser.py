@@ -3,6 +3,8 @@ controls are large Japanese-labelled buttons that zoom (and so do the keys), not
 the site, axe finds nothing; without JavaScript the page still shows a large image."""
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from browser import DESKTOP, PHONE, RequestLog, assert_clean, audit, axe_violations, describe, visit
@@ -13,13 +15,12 @@ MAP = "items/edo-kiriezu-kojimachi/"  # the generated 12,000 x 9,000 sample map
 TWO_SCANS = "items/kanda-myojin-hikifuda/"
 
 
-def open_viewer(browser, server, path, viewport, **options):
-    page = browser.new_page(viewport=viewport, **options)
-    log = RequestLog(page, server.url)
-    page.goto(server.url + path)
-    page.wait_for_selector("[data-viewer][data-ready=true]")
-    page.wait_for_function("() => window.OpenSeadragon && document.querySelector('.openseadragon-canvas canvas')")
-    return page, log
+@contextlib.contextmanager
+def open_viewer(browser, server, path, viewport):
+    """The item page at path in the session's tab for this size, its viewer ready and drawing."""
+    with visit(browser, server.url + path, viewport) as (page, log):
+        page.wait_for_function("() => window.OpenSeadragon && document.querySelector('.openseadragon-canvas canvas')")
+        yield page, log
 
 
 def tiles_loaded(log) -> list[str]:
@@ -47,74 +48,71 @@ def canvas_has_drawing(page) -> bool:
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_viewer_draws_tiles_and_zooms_by_button_and_keyboard(sample_site, browser, viewport):
     server, _ = sample_site
-    page, log = open_viewer(browser, server, MAP, viewport)
-    assert canvas_has_drawing(page)
-    assert not page.locator("img.viewer__still").is_visible(), "the still image should give way to the viewer"
-    box = page.locator(".openseadragon-canvas").bounding_box()
-    column = page.locator("article.md-content__inner").bounding_box()
-    # The viewer has the map's proportions (4:3): the whole map fills it, up to most of a screen.
-    assert box["width"] >= column["width"] * 0.9, (box, column)
-    assert box["height"] >= min(box["width"] * 0.75 * 0.98, viewport["height"] * 0.5), (box, column)
-    assert tiles_loaded(log), "the viewer requested no tiles"
-    start = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(true)")
-    page.get_by_role("button", name="拡大").click()
-    after_button = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(false)")
-    assert after_button > start * 1.3
-    page.locator(".openseadragon-canvas").focus()
-    page.keyboard.press("+")
-    after_key = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(false)")
-    assert after_key > after_button * 1.1
-    page.keyboard.press("-")
-    page.keyboard.press("-")
-    page.get_by_role("button", name="全体").click()
-    log.wait_until_quiet()  # the tiles of every view it passed through
-    more_tiles = tiles_loaded(log)
-    assert len(more_tiles) > 4, "zooming in fetched no deeper tiles"
-    assert not log.failed, f"failed requests: {log.failed}"
-    assert not log.foreign, f"requests to other hosts: {log.foreign}"
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-    page.close()
+    with open_viewer(browser, server, MAP, viewport) as (page, log):
+        assert canvas_has_drawing(page)
+        assert not page.locator("img.viewer__still").is_visible(), "the still image should give way to the viewer"
+        box = page.locator(".openseadragon-canvas").bounding_box()
+        column = page.locator("article.md-content__inner").bounding_box()
+        # The viewer has the map's proportions (4:3): the whole map fills it, up to most of a screen.
+        assert box["width"] >= column["width"] * 0.9, (box, column)
+        assert box["height"] >= min(box["width"] * 0.75 * 0.98, viewport["height"] * 0.5), (box, column)
+        assert tiles_loaded(log), "the viewer requested no tiles"
+        start = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(true)")
+        page.get_by_role("button", name="拡大").click()
+        after_button = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(false)")
+        assert after_button > start * 1.3
+        page.locator(".openseadragon-canvas").focus()
+        page.keyboard.press("+")
+        after_key = page.evaluate("() => document.querySelector('[data-viewer]').osd.viewport.getZoom(false)")
+        assert after_key > after_button * 1.1
+        page.keyboard.press("-")
+        page.keyboard.press("-")
+        page.get_by_role("button", name="全体").click()
+        log.wait_until_quiet()  # the tiles of every view it passed through
+        more_tiles = tiles_loaded(log)
+        assert len(more_tiles) > 4, "zooming in fetched no deeper tiles"
+        assert not log.failed, f"failed requests: {log.failed}"
+        assert not log.foreign, f"requests to other hosts: {log.foreign}"
+        violations = axe_violations(page)
+        assert not violations, describe(violations)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_controls_are_large_japanese_buttons(sample_site, browser, viewport):
     server, _ = sample_site
-    page, log = open_viewer(browser, server, TWO_SCANS, viewport)
-    names = ["拡大", "縮小", "全体", "全画面", "前の画像", "次の画像", "この部分を共有"]
-    for name in names:
-        button = page.get_by_role("button", name=name, exact=True)
-        box = button.bounding_box()
-        assert box and box["width"] >= 44 and box["height"] >= 44, (name, box)
-    full = page.get_by_role("button", name="全画面", exact=True)
-    full.click()
-    page.wait_for_function("() => document.querySelector('[data-action=\"full-screen\"]')"
-                           ".getAttribute('aria-pressed') === 'true'")
-    box = page.locator(".openseadragon-canvas").bounding_box()
-    assert box["height"] >= viewport["height"] * 0.6, "full screen should give the image the screen"
-    full.click()
-    page.wait_for_function("() => document.querySelector('[data-action=\"full-screen\"]')"
-                           ".getAttribute('aria-pressed') === 'false'")
-    # Keyboard: Tab reaches the buttons and Enter works (next image shows the back).
-    page.get_by_role("button", name="次の画像").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('裏')")
-    assert canvas_has_drawing(page)
-    assert any("/back/" in u for u in tiles_loaded(log))
-    assert_clean(page, log)
-    page.close()
+    with open_viewer(browser, server, TWO_SCANS, viewport) as (page, log):
+        names = ["拡大", "縮小", "全体", "全画面", "前の画像", "次の画像", "この部分を共有"]
+        for name in names:
+            button = page.get_by_role("button", name=name, exact=True)
+            box = button.bounding_box()
+            assert box and box["width"] >= 44 and box["height"] >= 44, (name, box)
+        full = page.get_by_role("button", name="全画面", exact=True)
+        full.click()
+        page.wait_for_function("() => document.querySelector('[data-action=\"full-screen\"]')"
+                               ".getAttribute('aria-pressed') === 'true'")
+        box = page.locator(".openseadragon-canvas").bounding_box()
+        assert box["height"] >= viewport["height"] * 0.6, "full screen should give the image the screen"
+        full.click()
+        page.wait_for_function("() => document.querySelector('[data-action=\"full-screen\"]')"
+                               ".getAttribute('aria-pressed') === 'false'")
+        # Keyboard: Tab reaches the buttons and Enter works (next image shows the back).
+        page.get_by_role("button", name="次の画像").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('裏')")
+        assert canvas_has_drawing(page)
+        assert any("/back/" in u for u in tiles_loaded(log))
+        assert_clean(page, log)
 
 
 def test_english_page_viewer_and_thumbnail_strip(sample_site, browser):
     server, _ = sample_site
-    page, log = open_viewer(browser, server, "en/" + TWO_SCANS, PHONE)
-    assert page.evaluate("document.documentElement.lang") == "en"
-    page.get_by_role("link", name="Back", exact=True).click()
-    page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('Back (image 2 of 2)')")
-    assert canvas_has_drawing(page)
-    assert any("/back/" in u for u in tiles_loaded(log))
-    assert_clean(page, log)
-    page.close()
+    with open_viewer(browser, server, "en/" + TWO_SCANS, PHONE) as (page, log):
+        assert page.evaluate("document.documentElement.lang") == "en"
+        page.get_by_role("link", name="Back", exact=True).click()
+        page.wait_for_function("() => document.querySelector('[data-status]').textContent.includes('Back (image 2 of 2)')")
+        assert canvas_has_drawing(page)
+        assert any("/back/" in u for u in tiles_loaded(log))
+        assert_clean(page, log)
 
 
 def test_without_javascript_a_large_image_is_shown(sample_site, browser):
