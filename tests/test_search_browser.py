@@ -18,17 +18,24 @@ from test_search_cli import GREAT_WAVES, HOKUSAI_QUERIES, corpus_repo, hokusai_i
 pytestmark = pytest.mark.browser
 
 
+_CORPUS_SITE: list[tuple] = []
+
+
 @pytest.fixture(scope="session")
 def corpus_site(tmp_path_factory):
+    """The sample with the shared corpus imported, built and served once a session: the modules
+    that import this fixture (each a fixture of its own to pytest) share the one site."""
     from generator.pipeline import build
 
-    root = corpus_repo(tmp_path_factory.getbasetemp())
-    port = free_port()
-    out = tmp_path_factory.mktemp("search-site") / "site"
-    build(root, out=out, site_url=f"http://127.0.0.1:{port}/", today=dt.date.fromisoformat(TODAY), progress=False)
-    server = StaticServer(out, port)
-    yield server, out, root
-    server.close()
+    if not _CORPUS_SITE:
+        root = corpus_repo(tmp_path_factory.getbasetemp())
+        port = free_port()
+        out = tmp_path_factory.mktemp("search-site") / "site"
+        build(root, out=out, site_url=f"http://127.0.0.1:{port}/", today=dt.date.fromisoformat(TODAY), progress=False)
+        _CORPUS_SITE.append((StaticServer(out, port), out, root))
+    yield _CORPUS_SITE[0]
+    if _CORPUS_SITE:  # the first of them to finish closes it, at the end of the session
+        _CORPUS_SITE.pop()[0].close()
 
 
 @pytest.fixture
@@ -47,7 +54,7 @@ def ask(page, server, query: str, lang: str = "ja") -> list[str]:
 
 
 def wait_for_answer(page) -> None:
-    page.wait_for_function("document.querySelector('#search-status').textContent.trim().length > 0")
+    page.wait_for_function("(document.querySelector('#search-status')?.textContent || '').trim().length > 0")
 
 
 def links(page) -> list[str]:
@@ -164,7 +171,8 @@ def test_nothing_found_says_so_kindly_and_suggests(corpus_site, page):
     assert "見つかりませんでした" in page.inner_text("#search-status")
     tips = page.locator("#search-empty")
     assert tips.is_visible() and "ひらがな" in tips.inner_text()
-    page.locator(".search-suggestions a", has_text="北斎").click()
+    with page.expect_navigation():  # a suggestion is a link to the search page that asks it
+        page.locator(".search-suggestions a", has_text="北斎").click()
     wait_for_answer(page)
     assert links(page), "a suggestion finds something"
 
