@@ -40,13 +40,13 @@ def sitegen(root: Path, *args: str, lang: str = "en", env: dict[str, str] | None
     return subprocess.CompletedProcess(["sitegen", *argv], code, out.getvalue(), err.getvalue())
 
 
-def sitegen_process(root: Path, *args: str, lang: str = "en", timeout: float = 600,
+def sitegen_process(root: Path, *args: str, lang: str = "en", timeout: float = 600, env: dict[str, str] | None = None,
                     **kwargs) -> subprocess.CompletedProcess:
     """`python -m generator ARGS --root ROOT` as its own process."""
     from conftest import link_due_tiles
 
     link_due_tiles(root)
-    env = {**os.environ, "SITEGEN_LANG": lang}
+    env = {**os.environ, "SITEGEN_LANG": lang, **(env or {})}
     return subprocess.run([sys.executable, "-m", "generator", *args, "--root", str(root)], capture_output=True,
                           text=True, encoding="utf-8", env=env, timeout=timeout, **kwargs)
 

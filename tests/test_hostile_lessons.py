@@ -10,6 +10,7 @@ leftovers, photos without EXIF/GPS and no larger than a phone needs, links witho
 from __future__ import annotations
 
 import hashlib
+import os
 import html.parser
 import io
 import re
@@ -248,10 +249,15 @@ def lay_accepted(root: Path) -> None:
 
 def outside_digest(top: Path, repo: Path) -> dict[str, str]:
     """Every file under top except the repo's output and cache (which a build may write)."""
-    skip = (repo / "site", repo / ".cache")
-    return {p.relative_to(top).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(top.rglob("*")) if p.is_file() and not p.is_symlink()
-            and not any(p.is_relative_to(s) for s in skip)}
+    skip = {str(repo / "site"), str(repo / ".cache")}  # not walked: the cache's trash is deleted meanwhile
+    found = {}
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if os.path.join(folder, d) not in skip]
+        for name in names:
+            p = Path(folder, name)
+            if p.is_file() and not p.is_symlink():
+                found[p.relative_to(top).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return dict(sorted(found.items()))
 
 
 @pytest.fixture(scope="module")

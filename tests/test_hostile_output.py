@@ -12,8 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, copy_repo
 from test_content_errors import sitegen, tree_digest
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return copy_repo(tmp_path / "repo")  # tiles linked now: tests here compare the whole repo before and after
 
 
 def _refused(result, *words: str) -> None:

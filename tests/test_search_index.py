@@ -3,21 +3,28 @@ in .cache/pagefind/ by what it was made from, published whole as Pagefind wrote 
 changed record rewrites one document; Pagefind failing stops the build with one message."""
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from conftest import TODAY
+from runner import sitegen_process
 from test_content_errors import tree_digest
 
 RECORD = "hiroshige-ohashi-atake-yudachi"
 
 
 def build(repo: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "build", "--quiet", "--today", TODAY, "--root", str(repo)],
-                          capture_output=True, text=True, encoding="utf-8", timeout=600,
-                          env={**os.environ, "SITEGEN_LANG": "en", **env})
+    # Its own process: Pagefind's service and its event loop, as a librarian's build runs them.
+    return sitegen_process(repo, "build", "--quiet", "--today", TODAY, env={**os.environ, "SITEGEN_LANG": "en", **env})
+
+
+def _run(coroutine):
+    """asyncio.run in a thread of its own: the session's browser keeps an event loop in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def files(folder: Path) -> dict[str, os.stat_result]:
@@ -81,7 +88,6 @@ def test_pagefind_is_stopped_only_when_every_file_it_wrote_holds_its_bytes(tmp_p
     """Pagefind's service answers write_files before its writer thread has written each file;
     stopped then, it leaves empty files (an empty pagefind.js: a search page that answers
     nothing). The step waits for the bytes, and stops the build when a file stays empty."""
-    import asyncio
     import threading
 
     import pytest
@@ -93,8 +99,8 @@ def test_pagefind_is_stopped_only_when_every_file_it_wrote_holds_its_bytes(tmp_p
     (tmp_path / "fragment" / "a.pf_fragment").write_bytes(b"x")
     (tmp_path / "pagefind.js").write_bytes(b"")
     threading.Timer(0.3, lambda: (tmp_path / "pagefind.js").write_bytes(b"export {}")).start()
-    asyncio.run(pagefind._written(tmp_path))
+    _run(pagefind._written(tmp_path))
     assert (tmp_path / "pagefind.js").read_bytes() == b"export {}"
     (tmp_path / "fragment" / "b.pf_fragment").write_bytes(b"")
     with pytest.raises(BuildError, match="b.pf_fragment"):
-        asyncio.run(pagefind._written(tmp_path, timeout=0.2))
+        _run(pagefind._written(tmp_path, timeout=0.2))
