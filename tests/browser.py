@@ -124,7 +124,8 @@ def describe(violations: list[dict]) -> str:
 
 
 class RequestLog:
-    """Every request a page makes; those to another host are what the site must never do."""
+    """Every request a page makes (and how many are under way); those to another host are what
+    the site must never do."""
 
     def __init__(self, page, origin: str):
         self.origin = urlparse(origin).netloc
@@ -146,7 +147,7 @@ class RequestLog:
             self._page.remove_listener(event, handler)
 
     def _count(self, change: int) -> None:
-        self._pending += change
+        self._pending = max(0, self._pending + change)  # (a request begun before the log ends in it too)
         self._since = time.monotonic()
 
     def wait_until_quiet(self, quiet: float = 0.5, timeout: float = 30.0) -> None:
