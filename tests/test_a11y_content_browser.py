@@ -195,7 +195,7 @@ def test_search_waits_for_the_japanese_word_and_announces_its_count_once(sample_
             cdp.send("Input.imeSetComposition", {"text": text, "selectionStart": len(text), "selectionEnd": len(text)})
             page.evaluate("""(t) => document.querySelector('#search-q').dispatchEvent(new InputEvent('input',
                 {bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: t}))""", text)
-            page.wait_for_timeout(250)
+            page.wait_for_timeout(250)  # (nothing to wait for: search.js waits 50 ms for a next keystroke, then would search)
         assert page.evaluate("window.__said") == [] and page.locator(".search-result").count() == 0
         assert "?q=" not in page.url
         cdp.send("Input.insertText", {"text": "北斎"})  # the reader confirms the word
