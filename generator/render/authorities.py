@@ -67,9 +67,9 @@ def write(content: Content, ctx: BuildContext, derived: Derived) -> None:
     by_creator: dict[str, list[Item]] = {cid: [] for cid in content.creators}
     by_series: dict[str, list[Item]] = {sid: [] for sid in content.series}
     for item in content.items:
-        for ref in item.creators:
-            if ref.id in by_creator and item not in by_creator[ref.id]:
-                by_creator[ref.id].append(item)
+        for cid in dict.fromkeys(ref.id for ref in item.creators):  # a creator in two roles: one work
+            if cid in by_creator:
+                by_creator[cid].append(item)
         if item.series in by_series:
             by_series[item.series].append(item)
 
