@@ -233,8 +233,12 @@ def _lifetime(item: Item, creators: dict[str, Creator], rel: str, line: Lines) -
         who_ja, who_en = f"{role_ja}の{person.name.ja}（{person.life()}）", f"the {role_en} {person.name.get('en')} ({person.life()})"
         when = f"「{date.text}」（{_years(date.start, date.end)}年）"
         when_en = f"{date.text} ({_years(date.start, date.end)})"
+        died_before = person.died is not None and date.start > person.died
+        too_young = person.born is not None and date.end < person.born + FIRST_WORK_AGE
+        if not (died_before or too_young):
+            continue
         at = dict(field="date.text", line=line(rel, ("date", "text")) or line(rel, ("date",)), severity="warning")
-        if person.died is not None and date.start > person.died:
+        if died_before:
             out.append(Problem(
                 rel, Text(f"年代{when}は、{who_ja}が亡くなった後です。", f"the date {when_en} is after the death of {who_en}."),
                 Text(f"年代と作者（creators[{j}]）を確かめてください。没後の後摺なら、年代にそう書いてください"
@@ -242,7 +246,7 @@ def _lifetime(item: Item, creators: dict[str, Creator], rel: str, line: Lines) -
                      f"check the date and the creator (creators[{j}]). If it is a later impression printed after "
                      f"the death, say so in the date, e.g. date: {{text: {date.text} (後摺), start: {date.start}}}."),
                 **at))
-        elif person.born is not None and date.end < person.born + FIRST_WORK_AGE:
+        else:
             out.append(Problem(
                 rel, Text(f"年代{when}は、{who_ja}が{FIRST_WORK_AGE}歳になる前です。",
                           f"the date {when_en} is before {who_en} was {FIRST_WORK_AGE} years old."),
