@@ -78,17 +78,34 @@ def warm_word(cache: Path) -> str | None:
     of the terms of titles, the one the fewest documents hold in any field (counted in the
     catalogue; the first in index order among them), for the price of one small index
     piece and a result or few."""
+    fields = catalog.TEXT_FIELDS
     with catalog.open_index(cache).reader() as reader:
+        # The catalogue's statistics count documents that an update replaced until it is merged
+        # (a clean build's do not): counted from them, the word could differ between the two.
+        # They are an upper bound of the documents holding a term now, and each replaced
+        # document adds at most one per field, so only terms whose bound can still win are
+        # counted document by document.
+        replaced = reader.doc_count_all() - reader.doc_count()
+        slack = replaced * len(fields)
+
         def live(field: str, term: bytes) -> int:
-            # Documents that hold the term now: an updated catalogue still counts replaced
-            # documents in its statistics until it is merged, a clean build's does not.
             if (field, term) not in reader:
                 return 0
+            if not replaced:
+                return reader.doc_frequency(field, term)
             return sum(1 for doc in reader.postings(field, term).all_ids() if not reader.is_deleted(doc))
 
-        held = [(sum(live(field, term) for field in catalog.TEXT_FIELDS), normalise.encode(term.decode("utf-8")))
-                for term, _info in reader.iter_field("title") if live("title", term)]
-    return min(held)[1] if held else None
+        bounds = sorted((sum(reader.doc_frequency(field, term) for field in fields), term)
+                        for term, _info in reader.iter_field("title"))
+        best: tuple[int, str] | None = None
+        for bound, term in bounds:
+            if best is not None and bound - slack > best[0]:
+                break
+            if not live("title", term):
+                continue
+            held = (sum(live(field, term) for field in fields), normalise.encode(term.decode("utf-8")))
+            best = held if best is None else min(best, held)
+    return best[1] if best else None
 
 
 def _catalogue(recs: list[SearchRecord], pages: list[Document], ctx: BuildContext):
