@@ -33,7 +33,7 @@ check: deps
 
 test: test-deps node_modules/.installed-dev browser
 	$(VPY) -m generator.sample
-	$(VPY) -m pytest $(PYTEST_ARGS)
+	$(VPY) -m pytest -n 2 $(PYTEST_ARGS)
 
 deps: $(STAMP)
 test-deps: $(TSTAMP)

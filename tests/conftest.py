@@ -24,21 +24,39 @@ os.environ.setdefault("SITEGEN_LANG", "en")
 
 
 _WARM_TILES: list[Path] = []
+_RUN_TEMP: list[Path] = []  # the run's temporary folder, shared by its worker processes
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_temp(tmp_path_factory):
+    base = tmp_path_factory.getbasetemp()
+    # With pytest-xdist (make test: two processes), each worker's folder is inside the run's.
+    _RUN_TEMP.append(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
 
 
 def warm_tiles() -> Path:
-    """A tile cache of the repo's sample scans, made once per session: tiles are keyed by the
-    scans' bytes and never written in place, so copies of the repo can start from it instead
-    of each tiling the 12,000 px sample map again."""
+    """A tile cache of the repo's sample scans, made once per run (by the first process that
+    needs it, the others wait for it): tiles are keyed by the scans' bytes and never written
+    in place, so copies of the repo can start from it instead of each tiling the 12,000 px
+    sample map again."""
     if not _WARM_TILES:
         import datetime as dt
+        import fcntl
         import tempfile
 
         from generator.pipeline import build
 
-        root = copy_repo(Path(tempfile.mkdtemp(prefix="sitegen-warm-tiles-")) / "repo", tiles=False)
-        build(root, out=root.parent / "site", site_url="http://127.0.0.1:1/", today=dt.date.fromisoformat(TODAY),
-              progress=False)
+        folder = _RUN_TEMP[0] / "warm-tiles" if _RUN_TEMP else Path(tempfile.mkdtemp(prefix="sitegen-warm-tiles-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            root = folder / "repo"
+            if not (folder / "made").exists():
+                shutil.rmtree(root, ignore_errors=True)
+                copy_repo(root, tiles=False)
+                build(root, out=folder / "site", site_url="http://127.0.0.1:1/", today=dt.date.fromisoformat(TODAY),
+                      progress=False)
+                (folder / "made").touch()
         _WARM_TILES.append(root / ".cache" / "tiles")
     return _WARM_TILES[0]
 
@@ -99,6 +117,28 @@ def _tiles_first(build):
 
 
 pipeline.build = _tiles_first(pipeline.build)  # every build in this process, whoever calls it
+
+
+# make test runs the suite in two processes (pytest-xdist), a test file at a time each. Files
+# that share what a process builds once go to the same process: the accessibility results are
+# recorded only where both of their modules ran, and the corpus site is built once.
+_TOGETHER = {
+    **dict.fromkeys(("tests/test_a11y_site_browser.py", "tests/test_a11y_content_browser.py"), "accessibility"),
+    **dict.fromkeys(("tests/test_iiif_corpus.py", "tests/test_search_browser.py", "tests/test_search_cli.py",
+                     "tests/test_search_parity.py"), "corpus"),
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadFileScheduling
+
+    class ByFileAndGroup(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return _TOGETHER.get(path, path)
+
+    return ByFileAndGroup(config, log)
 
 
 @pytest.fixture
