@@ -263,19 +263,11 @@
     }
   }
 
-  // While the reader types, Pagefind fetches the index pieces that the words so far need (its
-  // documented preload): the search after the last keystroke finds them already there.
-  function preload() {
-    var terms = pagefind && queryTerms(input.value.trim());
-    if (terms && terms.length) pagefind.preload(terms.map(encode).join(" ")).catch(function () {});
-  }
-
   var timer = null, confirmed = null;
   input.addEventListener("input", function () {
     clearTimeout(timer);
     if (input.value === confirmed) return; // the word an input method gave: searched already
     confirmed = null;
-    preload();
     timer = setTimeout(run, 50); // wait for the next keystroke, but not long
   });
   form.addEventListener("submit", function (e) {
@@ -309,10 +301,7 @@
     });
     // Capture runs before the search's own input listener: it never sees a word in the making.
     input.addEventListener("input", function (e) {
-      if (composing || e.isComposing) {
-        e.stopImmediatePropagation();
-        preload(); // the reading typed so far (ほくさ): often the index piece of the word it becomes
-      }
+      if (composing || e.isComposing) e.stopImmediatePropagation();
     }, true);
   }
   waitForComposition();
