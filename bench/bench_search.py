@@ -139,7 +139,7 @@ def browser_figures(site: Path, port: int) -> dict[str, float]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             # Typed at once (every key within a few ms: the search runs only after the last), and
-            # at 200 ms a key, as people type on a phone (searches run, and Pagefind preloads, as they type).
+            # at 200 ms a key, as people type on a phone (the words so far are searched as they type).
             for rate, pace in ((1, 0), (4, 0), (4, 200)):
                 x = f"x{rate}" + ("_paced" if pace else "")
                 context = browser.new_context(viewport={"width": 390, "height": 844})
